@@ -1,0 +1,347 @@
+"""One merger: the facts of every part of a document, in both languages, become one record.
+
+For each section the English facts lead when there is English text, else the Chinese ones; the
+other language's facts fill Chinese names and are compared figure by figure into `consistency`.
+Every item of the record gets the span(s) it came from.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from typing import Any, Optional
+
+from kb.models import Record
+
+from .document import RawDocument
+from .lexicon import lexicon
+from .pipeline.facts import Fact
+
+ROLE_RANK = {"title": 0, "methods": 1, "results": 2, "other": 3, "conclusions": 4, "background": 5}
+RESULT_ROLE_RANK = {"results": 0, "other": 1, "conclusions": 2, "methods": 3, "background": 4, "title": 5}
+
+
+def record_id(raw: RawDocument, sections: list[dict]) -> str:
+    if raw.doi:
+        return f"doi:{raw.doi.strip().lower()}"
+    if raw.pmid:
+        return f"pmid:{raw.pmid.strip()}"
+    text = "\n".join(filter(None, [raw.title_en, raw.title_zh] + [s.get(k) or "" for s in sections
+                                                                  for k in ("en", "zh")]))
+    norm = re.sub(r"\s+", " ", text).strip().lower()
+    return "sha1:" + hashlib.sha1(norm.encode("utf-8")).hexdigest()
+
+
+class Merger:
+    def __init__(self, raw: RawDocument, sections: list[dict], facts: list[Fact]):
+        self.raw = raw
+        self.sections = sections
+        self.lex = lexicon()
+        self.facts = facts
+        self.primary: list[Fact] = []
+        self.secondary: list[Fact] = []
+        for f in facts:
+            if f.part == "title":
+                (self.primary if f.lang == "en" or not raw.title_en else self.secondary).append(f)
+                continue
+            sec = sections[f.section]
+            lead = "en" if sec.get("en") else "zh"
+            (self.primary if f.lang == lead else self.secondary).append(f)
+        self.spans: list[dict] = []
+
+    # -- helpers ----------------------------------------------------------------------------------------------
+    def of(self, kind: str, facts: Optional[list[Fact]] = None) -> list[Fact]:
+        return [f for f in (self.primary if facts is None else facts) if f.kind == kind]
+
+    def span(self, field: str, *facts: Optional[Fact]) -> None:
+        langs = set()
+        for f in facts:
+            if f is None or f.lang in langs:
+                continue
+            langs.add(f.lang)
+            self.spans.append({"field": field, "lang": f.lang, "part": f.part, "section": f.section,
+                               "start": f.start, "end": f.end, "text": f.text})
+
+    def first_zh(self, kind: str, key: str, value: str) -> Optional[Fact]:
+        return next((f for f in self.facts if f.kind == kind and f.lang == "zh" and f.value.get(key) == value), None)
+
+    # -- the record -------------------------------------------------------------------------------------------
+    def record(self) -> Record:
+        raw = self.raw
+        data: dict[str, Any] = {
+            "id": record_id(raw, self.sections),
+            "source": {"format": raw.format, "path": raw.path, "languages": self.languages()},
+            "citation": {"title": {"en": raw.title_en, "zh": raw.title_zh}, "authors": raw.authors,
+                         "affiliations": raw.affiliations, "journal": raw.journal, "published": raw.published,
+                         "doi": raw.doi, "pmid": raw.pmid},
+            "sections": self.sections,
+            "trial": self.trial(),
+        }
+        data["drugs"] = self.drugs()
+        data["targets"] = self.targets(data["drugs"])
+        data["endpoints"] = self.endpoints()
+        data["results"] = self.results()
+        data["population"] = self.population(data["results"], data["endpoints"])
+        data["adverse_events"] = self.adverse_events()
+        data["consistency"] = self.consistency()
+        data["spans"] = self.spans
+        return Record.model_validate(data)
+
+    def languages(self) -> list[str]:
+        langs: list[str] = []
+        for lang in ([p.lang for p in self.raw.paragraphs]
+                     + (["en"] if self.raw.title_en else []) + (["zh"] if self.raw.title_zh else [])):
+            if lang not in langs:
+                langs.append(lang)
+        return langs
+
+    def _ranked(self, facts: list[Fact], rank=ROLE_RANK) -> list[Fact]:
+        return sorted(facts, key=lambda f: (rank.get(f.role or "other", 3), f.section or 0, f.start))
+
+    def trial(self) -> dict:
+        trial: dict[str, Any] = {"acronym": None, "registry_ids": [], "phase": None, "phase_detail": None,
+                                 "design": []}
+        phases = self._ranked(self.of("phase"))
+        if phases:
+            f = phases[0]
+            trial["phase"] = f.value["phase"]
+            if f.value["detail"] != f.value["phase"]:
+                trial["phase_detail"] = f.value["detail"]
+            self.span("trial.phase", f, next(iter(self._ranked(self.of("phase", self.secondary))), None))
+        acronyms = sorted(self.of("acronym") + self.of("acronym", self.secondary),
+                          key=lambda f: (not f.extra.get("strong"), ROLE_RANK.get(f.role or "other", 3),
+                                         f.lang != "en", f.start))
+        if acronyms:
+            trial["acronym"] = acronyms[0].value["acronym"]
+            self.span("trial.acronym", acronyms[0])
+        ids: list[str] = []
+        for rid in self.raw.registry_ids:
+            if rid not in ids:
+                ids.append(rid)
+        for f in self.of("registry_id") + self.of("registry_id", self.secondary):
+            if f.value["id"] not in ids:
+                ids.append(f.value["id"])
+            self.span(f"trial.registry_ids[{ids.index(f.value['id'])}]", f)
+        trial["registry_ids"] = ids
+        for f in self.of("design") + self.of("design", self.secondary):
+            if f.value["design"] not in trial["design"]:
+                trial["design"].append(f.value["design"])
+                self.span(f"trial.design[{len(trial['design']) - 1}]", f)
+        return trial
+
+    def drugs(self) -> list[dict]:
+        found: dict[str, dict] = {}
+        facts = self._ranked(self.of("drug"), {"title": 0})
+        for f in facts + self.of("drug", self.secondary):
+            name = f.value["name"]
+            d = found.get(name)
+            if d is None:
+                if f in self.secondary and not any(x.value["name"] == name for x in facts):
+                    if any(s.get("en") for s in self.sections):
+                        continue  # named only in the translation: not a drug of the English record
+                row = self.lex.drugs.get(name)
+                stem = _stem_class(self.lex, name)
+                d = found[name] = {
+                    "name": name, "name_zh": None, "aliases": [],
+                    "targets": self.lex.drug_targets(name) or (stem[1] if stem else []),
+                    "drug_class": row.drug_class if row else (stem[0] if stem else None),
+                    "role": "experimental",
+                }
+                self.span(f"drugs[{len(found) - 1}]", f)
+            written = f.value.get("written") or ""
+            if re.search(r"[\u4e00-\u9fff]", written):
+                if d["name_zh"] is None:
+                    d["name_zh"] = written
+                    self.span(f"drugs[{list(found).index(name)}].name_zh", f)
+            elif written.lower() != name and written not in d["aliases"]:
+                d["aliases"].append(written)
+        self._roles(found)
+        return list(found.values())
+
+    def _roles(self, found: dict[str, dict]) -> None:
+        """Drugs named after 'versus'/'vs'/'compared with' another drug (title first) are comparators."""
+        if len(found) < 2:
+            return
+        pattern = re.compile(r"\b(?:versus|vs\.?|compared\s+with|or)\s+(?:\w+\s+){0,2}$", re.I)
+        texts = [self.raw.title_en or ""] + [s["en"] or "" for s in self.sections if s["role"] == "methods"]
+        for name, d in found.items():
+            forms = [name] + d["aliases"]
+            for text in texts:
+                for form in forms:
+                    for m in re.finditer(rf"\b{re.escape(form)}\b", text, re.I):
+                        if pattern.search(text[max(0, m.start() - 40): m.start()]):
+                            first = min((text.lower().find(o.lower()) for o in found if o != name and
+                                         text.lower().find(o.lower()) >= 0), default=-1)
+                            if 0 <= first < m.start():
+                                d["role"] = "comparator"
+
+    def targets(self, drugs: list[dict]) -> list[str]:
+        drug_targets = {t for d in drugs for t in d["targets"]}
+        out: list[str] = []
+        for f in self._ranked(self.of("target"), {"title": 0}) + self.of("target", self.secondary):
+            sym = f.value["symbol"]
+            if sym in out:
+                continue
+            if sym in drug_targets or f.value.get("phrase"):
+                out.append(sym)
+                self.span(f"targets[{len(out) - 1}]", f)
+        return out
+
+    def endpoints(self) -> list[dict]:
+        out: dict[str, dict] = {}
+        for f in sorted(self.of("endpoint"), key=lambda f: (f.section or 0, f.start)):
+            name, kind = f.value["name"], f.value["kind"]
+            if name not in out:
+                out[name] = {"name": name, "kind": kind}
+                self.span(f"endpoints[{len(out) - 1}]", f, self.first_zh("endpoint", "name", name))
+            elif out[name]["kind"] is None and kind:
+                out[name]["kind"] = kind
+        return list(out.values())
+
+    def results(self) -> list[dict]:
+        out: list[dict] = []
+        keys: set = set()
+        facts = sorted(self.of("result"), key=lambda f: (f.section if f.section is not None else -1, f.start))
+        self._result_facts = []
+        for f in facts:
+            if f.part == "title":
+                continue
+            key = tuple(sorted((k, str(v)) for k, v in f.value.items()))
+            if key in keys:
+                continue
+            keys.add(key)
+            out.append(dict(f.value))
+            self._result_facts.append(f)
+            self.span(f"results[{len(out) - 1}]", f)
+        return out
+
+    def population(self, results: list[dict], endpoints: list[dict]) -> dict:
+        pop: dict[str, Any] = {"conditions": [], "biomarkers": [], "n_enrolled": None, "n_analyzed": None,
+                               "setting": []}
+        for kind, key, field in (("condition", "name", "conditions"), ("biomarker", "name", "biomarkers"),
+                                 ("setting", "setting", "setting")):
+            for f in self._ranked(self.of(kind), {"title": 0}) + self.of(kind, self.secondary):
+                if f.value[key] not in pop[field]:
+                    if f in self.secondary and any(s.get("en") for s in self.sections):
+                        continue
+                    pop[field].append(f.value[key])
+                    self.span(f"population.{field}[{len(pop[field]) - 1}]", f)
+        enrolled = self._ranked(self.of("n_enrolled"), RESULT_ROLE_RANK)
+        if enrolled:
+            pop["n_enrolled"] = enrolled[0].value["n"]
+            self.span("population.n_enrolled", enrolled[0], self.first_zh("n_enrolled", "n", pop["n_enrolled"]))
+        analyzed = [f for f in self._ranked(self.of("n_analyzed"), RESULT_ROLE_RANK)
+                    if f.value["n"] != pop["n_enrolled"] and (pop["n_enrolled"] is None or f.value["n"] < pop["n_enrolled"])]
+        if analyzed:
+            pop["n_analyzed"] = analyzed[0].value["n"]
+            self.span("population.n_analyzed", analyzed[0], self.first_zh("n_analyzed", "n", pop["n_analyzed"]))
+        else:
+            primary = {e["name"] for e in endpoints if e["kind"] == "primary"}
+            for i, r in enumerate(results):
+                if r["endpoint"] in primary and r.get("N") and pop["n_enrolled"] and r["N"] < pop["n_enrolled"]:
+                    pop["n_analyzed"] = r["N"]
+                    self.span("population.n_analyzed", self._result_facts[i])
+                    break
+        return pop
+
+    def adverse_events(self) -> list[dict]:
+        out: list[dict] = []
+        seen: set = set()
+        for f in sorted(self.of("adverse_event"), key=lambda f: (f.section or 0, f.start)):
+            v = f.value
+            key = (v["term"], v["grade"], v["rate"], v["arm"])
+            if key in seen:
+                continue
+            seen.add(key)
+            zh = self.first_zh("adverse_event", "term", v["term"])
+            term_zh = zh.text if zh else self.lex.zh_name("ae", v["term"])
+            out.append({"term": v["term"], "term_zh": term_zh, "grade": v["grade"], "rate": v["rate"],
+                        "n": v["n"], "arm": v["arm"]})
+            self.span(f"adverse_events[{len(out) - 1}]", f, zh)
+        return out
+
+    # -- EN/ZH consistency ---------------------------------------------------------------------------------------
+    def consistency(self) -> list[dict]:
+        out: list[dict] = []
+        for i, sec in enumerate(self.sections):
+            if not (sec.get("en") and sec.get("zh")):
+                continue
+            here = [f for f in self.facts if f.section == i and f.part == "section"]
+            en = [f for f in here if f.lang == "en"]
+            zh = [f for f in here if f.lang == "zh"]
+            out += _compare_results(self.of("result", en), self.of("result", zh))
+            for kind, label in (("n_enrolled", "patients enrolled"), ("n_analyzed", "patients analysed")):
+                e = sorted({f.value["n"] for f in self.of(kind, en)})
+                z = sorted({f.value["n"] for f in self.of(kind, zh)})
+                if e or z:
+                    out.append({"fact": label, "en": ", ".join(map(str, e)) or None,
+                                "zh": ", ".join(map(str, z)) or None, "agree": e == z})
+            e_ae = {(f.value["term"], f.value["grade"], f.value["rate"]) for f in self.of("adverse_event", en)}
+            z_ae = {(f.value["term"], f.value["grade"], f.value["rate"]) for f in self.of("adverse_event", zh)}
+            for term, grade, rate in sorted(e_ae | z_ae, key=str):
+                desc = f"grade {grade}" + (f", {rate}%" if rate is not None else "")
+                item = (term, grade, rate)
+                out.append({"fact": f"adverse event: {term}", "en": desc if item in e_ae else None,
+                            "zh": desc if item in z_ae else None, "agree": item in e_ae and item in z_ae})
+            e_ph = {f.value["phase"] for f in self.of("phase", en)}
+            z_ph = {f.value["phase"] for f in self.of("phase", zh)}
+            if e_ph or z_ph:
+                out.append({"fact": "phase", "en": "/".join(sorted(e_ph)) or None,
+                            "zh": "/".join(sorted(z_ph)) or None, "agree": e_ph == z_ph})
+        unique = {tuple(sorted(item.items())): item for item in out}
+        return list(unique.values())
+
+
+def _figure_text(f: Fact) -> str:
+    return f.extra.get("figure_text") or f.text
+
+
+def _result_label(v: dict) -> str:
+    parts = [v["endpoint"]]
+    if v.get("stat") in ("median", "mean", "hr", "or", "rr"):
+        parts.append(v["stat"].upper() if v["stat"] in ("hr", "or", "rr") else v["stat"])
+    if v.get("qualifier"):
+        parts.append(f"({v['qualifier']})")
+    return " ".join(parts)
+
+
+_COMPARED = ("value", "unit", "n", "N", "ci", "p")
+
+
+def _compare_results(en: list[Fact], zh: list[Fact]) -> list[dict]:
+    """Pair the figures of one section by endpoint and order; every field must agree."""
+    by_en: dict[str, list[Fact]] = defaultdict(list)
+    by_zh: dict[str, list[Fact]] = defaultdict(list)
+    for f in sorted(en, key=lambda f: f.start):
+        by_en[f.value["endpoint"]].append(f)
+    for f in sorted(zh, key=lambda f: f.start):
+        by_zh[f.value["endpoint"]].append(f)
+    out = []
+    for ep in list(dict.fromkeys(list(by_en) + list(by_zh))):
+        e_list, z_list = by_en.get(ep, []), list(by_zh.get(ep, []))
+        for e in e_list:
+            # the Chinese figure with the same value if there is one, else the next in order
+            z = next((z for z in z_list if z.value["value"] == e.value["value"]), z_list[0] if z_list else None)
+            if z is not None:
+                z_list.remove(z)
+            agree = z is not None and all(_same(e.value.get(k), z.value.get(k)) for k in _COMPARED)
+            out.append({"fact": _result_label(e.value), "en": _figure_text(e),
+                        "zh": _figure_text(z) if z else None, "agree": agree})
+        for z in z_list:
+            out.append({"fact": _result_label(z.value), "en": None, "zh": _figure_text(z), "agree": False})
+    return out
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return all(_same(a.get(k), b.get(k)) for k in set(a) | set(b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) < 1e-9
+    return a == b
+
+
+def _stem_class(lex, name: str) -> Optional[tuple[str, list[str]]]:
+    for stem in sorted(lex.drug_stems, key=lambda s: len(s.stem), reverse=True):
+        if name.endswith(stem.stem):
+            return stem.drug_class, [t for t in (stem.targets or "").split("|") if t]
+    return None

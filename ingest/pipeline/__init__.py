@@ -1,0 +1,52 @@
+"""The English and Chinese extraction pipelines: blank spaCy languages made of registered components.
+
+Both pipelines run the same components (configured by language) and leave the same fact objects
+in ``doc._.facts``; :func:`nlp_for` builds each once per process.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from ..lexicon import lexicon
+from . import adverse_events, endpoints, population, results, sentences, terms, trial  # noqa: F401 (factories)
+from .facts import Fact, facts_of
+
+COMPONENTS = ("kb_sentences", "kb_terms", "kb_trial", "kb_population", "kb_endpoints", "kb_results",
+              "kb_adverse_events")
+
+
+@lru_cache(maxsize=2)
+def nlp_for(lang: str) -> Language:
+    """The pipeline for ``en`` or ``zh``."""
+    if lang == "zh":
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        add_user_words()
+    else:
+        nlp = spacy.blank("en")
+    for name in COMPONENTS:
+        nlp.add_pipe(name, config={"lang": lang})
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def add_user_words() -> None:
+    """Teach jieba every Chinese lexicon term, so 血小板减少 and 米拉德美坦 stay whole (at every start:
+    a saved pipeline does not keep them)."""
+    import jieba
+
+    for word in sorted(lexicon().words_zh()):
+        jieba.add_word(word, freq=200000)
+    jieba.add_word("中位", freq=200000)
+
+
+def extract_facts(text: str, lang: str) -> list[Fact]:
+    """Facts of one piece of (normalised) text."""
+    return list(facts_of(nlp_for(lang)(text)))

@@ -1,0 +1,116 @@
+"""`kb_adverse_events`: adverse-event terms with grade, rate, count and arm."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..lexicon import lexicon
+from .facts import add_fact
+from .numbers import NUM, WORD_NUMBER, to_number
+
+_RATE_AFTER = re.compile(
+    r"\s*(?:\(|\[|,)\s*(?:n\s*=\s*(?P<n>\d+)\s*(?:[,;]\s*|\)\s*\(|\s*\[)?)?"
+    r"(?:(?P<count>\d+|" + WORD_NUMBER.pattern + r")\s*[\[(]\s*)?(?:(?P<r>" + NUM + r")\s*%)?", re.I)
+_RATE_AFTER_ZH = re.compile(r"\s*(?:[(\[]\s*(?:(?P<count>\d+)\s*例\s*[,，]?\s*)?(?P<r>" + NUM + r")\s*%|"
+                            r"(?:的)?发生率(?:为|是)?\s*(?P<r2>" + NUM + r")\s*%)")
+_EACH = re.compile(r"\s*\(\s*(?:\w+\s*)?[\[(]?\s*(?P<r>" + NUM + r")\s*%\s*[\])]?\s*each\s*\)", re.I)
+_MOSTLY = re.compile(r"(?:mostly|majority|mainly|predominantly|primarily|generally|多为|主要为|均为)[,\s]*$", re.I)
+
+
+class AdverseEventFacts:
+    def __init__(self, lang: str):
+        self.lang = lang
+        lex = lexicon()
+        self.grades = [(pat, grade) for lg, pat, grade in lex.grades if lg == lang]
+        self.context = lex.cue("ae_context", lang)
+        self.arm_group = lex.cue("arm_group", lang)
+        self.drug_alias = lex.drug_alias
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        terms = [s for s in doc.spans.get("kb_terms", []) if s.label_ == "AE"]
+        for sent in doc.sents:
+            s0, s1 = sent.start_char, sent.end_char
+            here = [s for s in terms if s0 <= s.start_char < s1]
+            if not here:
+                continue
+            grades = self._grades(text, s0, s1)
+            if not grades and not self.context.search(text, s0, s1):
+                continue
+            found = []
+            for span in here:
+                grade = self._grade_for(text, span.start_char, span.end_char, grades)
+                rate, n = self._rate(text, span.end_char)
+                found.append([span, grade, rate, n])
+            self._shared_rate(text, found)
+            arm = self._arm(text, s0, s1)
+            for span, grade, rate, n in found:
+                add_fact(doc, "adverse_event", {"term": span.kb_id_, "grade": grade, "rate": rate, "n": n,
+                                                "arm": arm}, span.start_char, span.end_char, written=span.text)
+        return doc
+
+    def _grades(self, text: str, s0: int, s1: int) -> list[tuple[int, int, str]]:
+        out: list[tuple[int, int, str]] = []
+        for pat, grade in self.grades:
+            for m in pat.finditer(text, s0, s1):
+                if any(m.start() < e and s < m.end() for s, e, _ in out):
+                    continue
+                if _MOSTLY.search(text[max(s0, m.start() - 20): m.start()]):
+                    continue
+                out.append((m.start(), m.end(), grade))
+        return sorted(out)
+
+    def _grade_for(self, text, start, end, grades) -> str:
+        after = [g for g in grades if 0 <= g[0] - end <= 3 and text[end:g[0]].strip() in ("(", "[", ",", "")]
+        if after:
+            return after[0][2]
+        before = [g for g in grades if g[1] <= start]
+        return before[-1][2] if before else "any"
+
+    def _rate(self, text: str, end: int):
+        if self.lang == "zh":
+            m = _RATE_AFTER_ZH.match(text, end)
+            if not m:
+                return None, None
+            r = m.group("r") or m.group("r2")
+            count = to_number(m.group("count")) if m.group("count") else None
+            return _num(r), int(count) if count is not None else None
+        m = _RATE_AFTER.match(text, end)
+        if not m or (m.group("r") is None and m.group("n") is None):
+            return None, None
+        n = m.group("n") or m.group("count")
+        count = to_number(n) if n else None
+        return _num(m.group("r")), int(count) if count is not None else None
+
+    def _shared_rate(self, text: str, found) -> None:
+        """'... pancytopenia, and thrombocytopenia (two [3%] each)': the rate goes on the whole list."""
+        if not found:
+            return
+        last = found[-1][0]
+        m = _EACH.match(text, last.end_char)
+        if m:
+            for item in found:
+                if item[2] is None:
+                    item[2] = _num(m.group("r"))
+
+    def _arm(self, text: str, s0: int, s1: int):
+        m = self.arm_group.search(text, s0, s1)
+        if not m:
+            return None
+        arm = m.group("arm")
+        return self.drug_alias.get(arm.lower(), arm)
+
+
+def _num(raw):
+    if raw is None:
+        return None
+    v = float(raw)
+    return int(v) if v.is_integer() else v
+
+
+@Language.factory("kb_adverse_events", default_config={"lang": "en"})
+def make_adverse_event_facts(nlp: Language, name: str, lang: str) -> AdverseEventFacts:
+    """Adverse events: CTCAE term, grade (any, 1-2, 3, 3-4, >=3, 4, 5), rate and count."""
+    return AdverseEventFacts(lang)

@@ -1,0 +1,42 @@
+"""`kb_endpoints`: endpoints a trial declares, with primary/secondary/exploratory kind."""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..lexicon import lexicon
+from .facts import add_fact
+
+KINDS = ("primary", "secondary", "exploratory")
+
+
+class EndpointFacts:
+    def __init__(self, lang: str):
+        lex = lexicon()
+        self.kind_cues = {k: lex.cue(k, lang) for k in KINDS}
+        self.context = lex.cue("endpoint_context", lang)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        terms = [s for s in doc.spans.get("kb_terms", []) if s.label_ == "ENDPOINT"]
+        for sent in doc.sents:
+            s0, s1 = sent.start_char, sent.end_char
+            here = [s for s in terms if s0 <= s.start_char < s1]
+            if not here:
+                continue
+            cues = sorted((m.start(), m.end(), kind) for kind, cue in self.kind_cues.items()
+                          for m in cue.finditer(text, s0, s1))
+            if not cues and not self.context.search(text, s0, s1):
+                continue
+            for span in here:
+                before = [c for c in cues if c[1] <= span.start_char]
+                kind = before[-1][2] if before else None
+                code = span.kb_id_.partition("|")[0]
+                add_fact(doc, "endpoint", {"name": code, "kind": kind}, span.start_char, span.end_char)
+        return doc
+
+
+@Language.factory("kb_endpoints", default_config={"lang": "en"})
+def make_endpoint_facts(nlp: Language, name: str, lang: str) -> EndpointFacts:
+    """Declared endpoints ("The primary end point was ...", "主要终点为 ...") with their kind."""
+    return EndpointFacts(lang)

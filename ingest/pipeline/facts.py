@@ -1,0 +1,56 @@
+"""Fact objects: what every extraction component, English or Chinese, adds to a Doc.
+
+A fact is one extracted item — a phase, a drug, a result — with its canonical value and the
+character span of the text it came from. The merger (``ingest.merge``) turns the facts of every
+part of a document, in both languages, into one record.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+
+KINDS = ("phase", "acronym", "registry_id", "design", "drug", "target", "condition", "biomarker", "setting",
+         "n_enrolled", "n_analyzed", "endpoint", "result", "adverse_event", "term_pair")
+
+
+@dataclass
+class Fact:
+    kind: str
+    value: dict[str, Any]
+    start: int
+    end: int
+    text: str
+    sentence: int = 0
+    # filled in by the caller that knows where the text came from
+    lang: str = ""
+    part: str = ""
+    section: int | None = None
+    role: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def key(self) -> tuple:
+        return (self.kind, tuple(sorted((k, str(v)) for k, v in self.value.items())))
+
+
+if not Doc.has_extension("facts"):
+    Doc.set_extension("facts", default=None)
+
+
+def facts_of(doc: Doc) -> list[Fact]:
+    if doc._.facts is None:
+        doc._.facts = []
+    return doc._.facts
+
+
+def add_fact(doc: Doc, kind: str, value: dict[str, Any], start: int, end: int, **extra: Any) -> Fact:
+    assert kind in KINDS, kind
+    sent = 0
+    for i, s in enumerate(doc.sents):
+        if s.start_char <= start < s.end_char:
+            sent = i
+            break
+    fact = Fact(kind=kind, value=value, start=start, end=end, text=doc.text[start:end], sentence=sent, extra=extra)
+    facts_of(doc).append(fact)
+    return fact

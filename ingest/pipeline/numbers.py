@@ -1,0 +1,126 @@
+"""The grammar of figures in abstracts, English and Chinese: numbers (also in words), units,
+n/N, confidence intervals and p-values. Pure functions over normalised text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
+_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+WORD_NUMBER = re.compile(
+    r"\b(?:(?:one|two|three|four|five|six|seven|eight|nine)\s+hundred(?:\s+(?:and\s+)?)?)?"
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|"
+    r"eight|nine))?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen)\b|\b(?:one|two|three|four|five|six|seven|eight|nine)\s+hundred\b",
+    re.I)
+_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def to_number(text: str) -> Optional[float]:
+    """'19.4' → 19.4, '1,234' → 1234, 'Eighty-eight' → 88, 'one hundred sixteen' → 116."""
+    t = text.strip().replace(",", "")
+    try:
+        return float(t)
+    except ValueError:
+        pass
+    return words_to_int(t)
+
+
+def words_to_int(text: str) -> Optional[int]:
+    total, current, seen = 0, 0, False
+    for w in re.split(r"[\s-]+", text.lower()):
+        if w in ("and", ""):
+            continue
+        if w in _WORDS:
+            current += _WORDS[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        elif w == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        elif w in _ZH_DIGITS:
+            current += _ZH_DIGITS[w]
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def as_int_or_float(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else x
+
+
+# ---- confidence intervals -------------------------------------------------------------------------------
+
+CI = re.compile(
+    r"(?P<level>\d{2}(?:\.\d)?)\s*%\s*(?:CI|confidence\s+intervals?|可信区间|置信区间)\s*(?:\{CI\}|\(CI\))?\s*"
+    r"(?:[:,=]\s*|\s)?\s*[\[(]?\s*"
+    r"(?P<low>-?(?:" + NUM + r"))\s*(?:%|months?|mo|个月|weeks?)?\s*(?:-|to|,|~|–|—|至|～)\s*"
+    r"(?P<high>-?(?:" + NUM + r"))\s*(?:%|months?|mo|个月|weeks?)?", re.I)
+# a bare range in brackets right after a value: "3.5 months (1.8-3.7)"
+BARE_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至)\s*(?P<high>" + NUM + r")\s*[)\]]")
+
+
+@dataclass
+class CIValue:
+    level: float
+    low: float
+    high: float
+    start: int
+    end: int
+
+
+def find_ci(text: str, start: int = 0, end: Optional[int] = None) -> Optional[CIValue]:
+    m = CI.search(text, start, len(text) if end is None else end)
+    if not m:
+        return None
+    low, high = to_number(m.group("low")), to_number(m.group("high"))
+    if low is None or high is None or low > high:
+        return None
+    return CIValue(float(m.group("level")), low, high, m.start(), m.end())
+
+
+# ---- p-values ---------------------------------------------------------------------------------------------
+
+P_VALUE = re.compile(
+    r"(?<![A-Za-z])(?:[Pp](?:\s*(?:-?\s*value|for\s+(?:interaction|trend)))?|P值)\s*"
+    r"(?P<op><=|>=|≤|≥|<|>|=|＜|＞)\s*(?P<p>0?\.\d+|[01](?:\.0+)?|\d\.\d+\s*[x×]\s*10\s*[-−]\s*\d+)"
+    r"|(?<![A-Za-z])[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
+_OPS = {"≤": "<=", "≥": ">=", "＜": "<", "＞": ">"}
+
+
+@dataclass
+class PValue:
+    p: Optional[float]
+    op: Optional[str]
+    start: int
+    end: int
+
+
+def find_p_values(text: str, start: int = 0, end: Optional[int] = None) -> list[PValue]:
+    out = []
+    for m in P_VALUE.finditer(text, start, len(text) if end is None else end):
+        if m.group("ns"):
+            out.append(PValue(None, None, m.start(), m.end()))
+            continue
+        raw = m.group("p")
+        sci = re.match(r"(\d\.\d+)\s*[x×]\s*10\s*[-−]\s*(\d+)", raw)
+        p = float(sci.group(1)) * 10 ** -int(sci.group(2)) if sci else float(raw)
+        if not 0 <= p <= 1:
+            continue
+        op = _OPS.get(m.group("op"), m.group("op"))
+        out.append(PValue(p, op, m.start(), m.end()))
+    return out
+
+
+# ---- n/N ----------------------------------------------------------------------------------------------------
+
+FRACTION = re.compile(r"\s*[(\[]?\s*(?:n\s*=\s*)?(?P<n>\d+)\s*(?:/|of)\s*(?P<N>\d+)\s*[)\]]?")
+FRACTION_ANYWHERE = re.compile(r"(?<![\d.])(?P<n>\d+)\s*/\s*(?P<N>\d+)(?![\d.])")

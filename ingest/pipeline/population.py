@@ -1,0 +1,102 @@
+"""`kb_population`: patients enrolled and analysed, conditions, biomarkers, setting, drugs and targets."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..lexicon import lexicon
+from .facts import add_fact
+from .numbers import to_number
+
+# words that may stand between a target/gene and what happened to it
+_BIOMARKER_EN = re.compile(
+    r"\s*(?:-\s*|\s)?(?P<kind>amplification|amplified|amp\b|wild[\s-]?type|wildtype|wt\b|mutations?|mutant|mutated|"
+    r"rearrangements?|rearranged|fusions?|fusion-positive|positive|negative|overexpression|overexpressing|"
+    r"expression|high|low|deletion|insertion)", re.I)
+_BIOMARKER_ZH = re.compile(r"\s*(?P<kind>扩增|野生型|突变型|突变|重排|融合|阳性|阴性|过表达|高表达|缺失)")
+_CANON = {"amplification": "amplification", "amplified": "amplification", "amp": "amplification",
+          "wild type": "wild-type", "wildtype": "wild-type", "wild type": "wild-type", "wt": "wild-type",
+          "mutation": "mutation", "mutations": "mutation", "mutant": "mutation", "mutated": "mutation",
+          "rearrangement": "rearrangement", "rearrangements": "rearrangement", "rearranged": "rearrangement",
+          "fusion": "fusion", "fusions": "fusion", "fusion-positive": "fusion", "positive": "positive",
+          "negative": "negative", "overexpression": "overexpression", "overexpressing": "overexpression",
+          "expression": "expression", "high": "high", "low": "low", "deletion": "deletion", "insertion": "insertion",
+          "扩增": "amplification", "野生型": "wild-type", "突变型": "mutation", "突变": "mutation",
+          "重排": "rearrangement", "融合": "fusion", "阳性": "positive", "阴性": "negative",
+          "过表达": "overexpression", "高表达": "overexpression", "缺失": "deletion"}
+_TARGET_PHRASE_EN = re.compile(
+    r"^\s*-?\s*(?:(?:tyrosine\s+)?kinase\s+)?(?:inhibitors?|antagonists?|antibod(?:y|ies)|TKIs?|-TKIs?|targeted|"
+    r"directed|blockers?|blockade|degraders?|specific)\b", re.I)
+_ANTI_BEFORE = re.compile(r"anti-?\s*$", re.I)
+_TARGET_PHRASE_ZH = re.compile(r"^\s*-?\s*(?:抑制剂|单抗|单克隆抗体|抗体|靶向|TKI)")
+# "even in the absence of TP53 mutations", "无TP53突变": a biomarker the patients do not have
+_NEGATED = re.compile(r"(?:absence\s+of|without|\bno|negative\s+for|lack(?:ing)?\s+of|没有|无|未见)\s*(?:\w+\s+)?$", re.I)
+_ARMS_BEFORE = re.compile(r"(?:(?<![\d.,])\d+\s*(?:and|和|与|、)\s*)+$")
+_GENE_SHAPE = re.compile(r"(?P<g>\b[A-Z][A-Z0-9]{1,6}(?:-[A-Z0-9]+)?)(?P<amp>amp\b)?")
+
+
+class PopulationFacts:
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.lex = lexicon()
+        self.enrolled = self.lex.cue("enrolled", lang)
+        self.analyzed = self.lex.cue("analyzed", lang)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        for m in self.enrolled.finditer(text):
+            n = to_number(m.group("n"))
+            start = m.start("n")
+            # "150 and 151 patients were randomly assigned": the arms add up
+            arms = _ARMS_BEFORE.search(text, max(0, start - 40), start)
+            if arms and n is not None:
+                n += sum(int(x) for x in re.findall(r"\d+", arms.group(0)))
+                start = arms.start()
+            if n is not None and 2 <= n <= 10_000_000:
+                add_fact(doc, "n_enrolled", {"n": int(n)}, start, m.end("n"), cue=m.group(0))
+        for m in self.analyzed.finditer(text):
+            n = to_number(m.group("n"))
+            if n is not None and n >= 1:
+                add_fact(doc, "n_analyzed", {"n": int(n)}, m.start("n"), m.end("n"), cue=m.group(0))
+        biomarker_re = _BIOMARKER_ZH if self.lang == "zh" else _BIOMARKER_EN
+        target_re = _TARGET_PHRASE_ZH if self.lang == "zh" else _TARGET_PHRASE_EN
+        for span in doc.spans.get("kb_terms", []):
+            label, canon = span.label_, span.kb_id_
+            if label == "CONDITION":
+                add_fact(doc, "condition", {"name": canon}, span.start_char, span.end_char)
+            elif label == "SETTING":
+                add_fact(doc, "setting", {"setting": canon}, span.start_char, span.end_char)
+            elif label == "DRUG":
+                add_fact(doc, "drug", {"name": canon, "written": span.text}, span.start_char, span.end_char)
+            elif label == "TARGET":
+                after = text[span.end_char: span.end_char + 40]
+                phrase = target_re.match(after) or _ANTI_BEFORE.search(text[max(0, span.start_char - 6): span.start_char])
+                add_fact(doc, "target", {"symbol": canon, "phrase": bool(phrase), "written": span.text},
+                         span.start_char, span.end_char)
+        self._biomarkers(doc, biomarker_re)
+        return doc
+
+    def _biomarkers(self, doc: Doc, biomarker_re: re.Pattern) -> None:
+        text = doc.text
+        for m in _GENE_SHAPE.finditer(text):
+            gene = m.group("g")
+            symbol = self.lex.target_alias.get(gene.lower()) if gene.lower() in self.lex.target_alias else None
+            symbol = symbol or (gene if gene in self.lex.targets else None)
+            if symbol is None:
+                continue
+            if m.group("amp"):
+                add_fact(doc, "biomarker", {"name": f"{symbol} amplification"}, m.start(), m.end())
+                continue
+            b = biomarker_re.match(text, m.end())
+            if b and not _NEGATED.search(text, max(0, m.start() - 25), m.start()):
+                kind = _CANON[re.sub(r"[\s-]+", " ", b.group("kind").lower()).strip()]
+                name = f"{symbol}-{kind}" if kind in ("positive", "negative") else f"{symbol} {kind}"
+                add_fact(doc, "biomarker", {"name": name}, m.start(), b.end())
+
+
+@Language.factory("kb_population", default_config={"lang": "en"})
+def make_population_facts(nlp: Language, name: str, lang: str) -> PopulationFacts:
+    """Population facts: n enrolled / analysed, conditions, biomarkers, setting; drug and target mentions."""
+    return PopulationFacts(lang)

@@ -1,0 +1,387 @@
+"""`kb_results`: numeric results — value, unit, stat, n/N, CI, p, arm, qualifier — tied to endpoints.
+
+Per sentence: the CIs, p-values and n/N fractions are found first and fenced off; every remaining
+figure with a unit (or after "HR"), or a count of responders, is tied to the endpoint named nearest
+before it; then CIs, n/N, p-values, arms ("with X", "X组", "... respectively") and qualifiers
+(confirmed, 12-month, intracranial) are attached.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..lexicon import lexicon
+from .facts import add_fact
+from .numbers import (BARE_RANGE, FRACTION, NUM, WORD_NUMBER, as_int_or_float, find_ci, find_p_values,
+                      to_number)
+
+UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": "months", "mos": "months",
+         "个月": "months", "月": "months", "week": "weeks", "weeks": "weeks", "wk": "weeks", "wks": "weeks",
+         "周": "weeks", "day": "days", "days": "days", "天": "days", "d": "days", "year": "years",
+         "years": "years", "yr": "years", "年": "years", "mg/m2": "mg/m2", "mg/kg": "mg/kg", "mg": "mg"}
+_UNIT = r"(?P<u>%|percent\b|months?\b|mos?\b|个月|weeks?\b|wks?\b|周|days?\b|天|years?\b|yrs?\b|mg/m2|mg/kg|mg\b)"
+VALUE = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*" + _UNIT)
+# "23.6 vs 5.7 months", "93.4 and 66.0 %", "80.00%、92.00%": the unit written once for two figures
+PAIR = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM + r")\s*(?P<u1>%)?\s*(?:vs\.?|versus|and|or|对|和|与|、)\s*"
+                  r"(?P<v2>" + NUM + r")\s*" + _UNIT)
+RATIO = re.compile(r"(?P<kind>hazard\s+ratio|odds\s+ratio|relative\s+risk|risk\s+ratio|\bHR\b|\bOR\b|\bRR\b|风险比)"
+                   r"(?:\s*[\[(][^\])]{0,30}[\])])?[^0-9;。]{0,40}?(?P<v>\d*\.\d+|\d+(?![\d.]*\s*%))")
+_RATIO_KIND = {"hazard ratio": "hr", "hr": "hr", "风险比": "hr", "odds ratio": "or", "or": "or",
+               "relative risk": "rr", "risk ratio": "rr", "rr": "rr"}
+COUNT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s+(?P<q>(?:confirmed|unconfirmed)\s+)?$", re.I)
+COUNT_ZH = re.compile(r"(?P<n>\d+)\s*例(?:为|患者|達到|达到|获得)?\s*(?P<q>未确认的|确认的)?\s*$")
+_TIMEPOINT_EN = re.compile(r"(?P<n>\d+|one|two|three|four|five|six)[\s-](?P<u>month|year|mo|yr)s?\b[\s-]*"
+                           r"(?:(?:kaplan-meier\s+)?(?:estimated?|landmark)\s+)?$", re.I)
+_TIMEPOINT_AFTER_EN = re.compile(r"\s*(?:\([A-Z]+\)\s*)?(?:rates?\s+)?at\s+(?P<n>\d+)\s+(?P<u>month|year)s?\b", re.I)
+_TIMEPOINT_ZH = re.compile(r"(?P<n>\d+)\s*(?P<u>年|个月)\s*(?:的)?\s*$")
+_MODIFIER_EN = re.compile(r"\b(?P<q>confirmed|unconfirmed|intracranial|CNS|investigator-assessed|"
+                          r"independently\s+assessed)\s+(?:\w+\s+){0,2}$", re.I)
+_MODIFIER_ZH = re.compile(r"(?P<q>确认的?|未确认的?|颅内)\s*$")
+_ZH_Q = {"确认": "confirmed", "确认的": "confirmed", "未确认": "unconfirmed", "未确认的": "unconfirmed",
+         "颅内": "intracranial"}
+# "84 patients (61%) had CNS metastases", "100% target lesion reduction": a share of patients or a size, not a result
+_NOT_RESULT_AFTER = re.compile(r"^\s*\)?\s*(?:of\s+(?:the\s+)?patients\s+(?:had|were|with)|had\b|were\b|"
+                               r"(?:target\s+lesion\s+|tumou?r\s+)?(?:reduction|decrease|increase|shrinkage|"
+                               r"improvement|relative|lower|higher|dose)\b)", re.I)
+
+
+# "其靶病灶缩小了100%", "reduced by 50%": a change in size, not a result
+_NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|reduced\s+by|reduction\s+of|decreased\s+by)了?\s*$", re.I)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    code: str
+    qualifier: Optional[str]
+
+
+@dataclass
+class Figure:
+    start: int
+    end: int
+    value: float
+    unit: Optional[str]
+    stat: Optional[str] = None
+    endpoint: Optional[Mention] = None
+    n: Optional[int] = None
+    N: Optional[int] = None
+    ci: Optional[dict] = None
+    p: Optional[float] = None
+    p_op: Optional[str] = None
+    arm: Optional[str] = None
+    qualifiers: list[str] = field(default_factory=list)
+    tail: int = 0  # end of the figure's attached CI / fraction, for the span
+
+
+class ResultFacts:
+    def __init__(self, lang: str):
+        self.lang = lang
+        lex = lexicon()
+        self.median = lex.cue("median", lang)
+        self.mean = lex.cue("mean", lang)
+        self.followup = lex.cue("followup", lang)
+        self.respectively = lex.cue("respectively", lang)
+        self.arm_group = lex.cue("arm_group", lang)
+        self.drug_alias = lex.drug_alias
+
+    def __call__(self, doc: Doc) -> Doc:
+        terms = [s for s in doc.spans.get("kb_terms", []) if s.label_ == "ENDPOINT"]
+        for sent in doc.sents:
+            mentions = _mentions(doc.text, [s for s in terms if sent.start_char <= s.start_char < sent.end_char])
+            if mentions:
+                for fig in self.sentence(doc.text, sent.start_char, sent.end_char, mentions, doc):
+                    self._emit(doc, fig)
+        return doc
+
+    # -- one sentence -----------------------------------------------------------------------------------------
+    def sentence(self, text: str, s0: int, s1: int, mentions: list[Mention], doc: Doc) -> list[Figure]:
+        fenced: list[tuple[int, int]] = []
+        cis = []
+        pos = s0
+        while True:
+            ci = find_ci(text, pos, s1)
+            if not ci:
+                break
+            cis.append(ci)
+            fenced.append((ci.start, ci.end))
+            pos = ci.end
+        pvals = find_p_values(text, s0, s1)
+        fenced += [(p.start, p.end) for p in pvals]
+        figures = self._figures(text, s0, s1, fenced, mentions)
+        figures = [f for f in figures if self._tie(text, f, mentions, s0)]
+        for f in figures:
+            self._attach_ci(text, f, cis, figures)
+            self._attach_fraction(text, f, mentions)
+            self._stat_and_qualifiers(text, f, s0)
+        self._attach_p(figures, pvals)
+        self._arms(text, s0, s1, figures, mentions)
+        return figures
+
+    def _figures(self, text, s0, s1, fenced, mentions) -> list[Figure]:
+        out: list[Figure] = []
+
+        def free(a: int, b: int) -> bool:
+            return not any(a < e and s < b for s, e in fenced) and not any(a < f.end and f.start < b for f in out)
+
+        for m in RATIO.finditer(text, s0, s1):
+            if free(m.start("v"), m.end("v")):
+                kind = _RATIO_KIND[re.sub(r"\s+", " ", m.group("kind").lower())]
+                out.append(Figure(m.start("v"), m.end("v"), float(m.group("v")), "ratio", stat=kind))
+        for m in PAIR.finditer(text, s0, s1):
+            if free(m.start(), m.end()):
+                unit = UNITS[m.group("u").lower()]
+                out.append(Figure(m.start("v1"), m.end("v1"), float(m.group("v1").replace(",", "")), unit))
+                out.append(Figure(m.start("v2"), m.end(), float(m.group("v2").replace(",", "")), unit))
+        for m in VALUE.finditer(text, s0, s1):
+            if free(m.start(), m.end()):
+                unit = UNITS[m.group("u").lower()]
+                if unit in ("mg", "mg/m2", "mg/kg", "days", "years") and not self._dose_endpoint(text, m, mentions):
+                    continue
+                out.append(Figure(m.start(), m.end(), float(m.group("v").replace(",", "")), unit))
+        out += self._counts(text, mentions, fenced, out)
+        return sorted(out, key=lambda f: f.start)
+
+    def _dose_endpoint(self, text, m, mentions) -> bool:
+        """Doses and day counts are results only for MTD/RP2D ("the MTD was 12 mg/kg")."""
+        return any(x.code in ("MTD", "RP2D") and 0 <= m.start() - x.end < 25 for x in mentions)
+
+    def _counts(self, text, mentions, fenced, taken) -> list[Figure]:
+        """'one complete response and 19 partial responses', '3 例完全缓解': counts of responders."""
+        out = []
+        pat = COUNT_ZH if self.lang == "zh" else COUNT_EN
+        for x in mentions:
+            if x.code not in ("CR", "PR", "ORR"):
+                continue
+            m = pat.search(text, max(0, x.start - 30), x.start)
+            if not m or any(f.start <= m.start() < f.end for f in taken):
+                continue
+            after = text[x.end: x.end + 14]
+            if re.match(r"^\s*(?:rates?\b|率)", after):
+                continue
+            if re.match(r"^\s*s?\s*[(\[]\s*" + NUM + r"\s*%", after):  # "1 confirmed response (3.2%)": a rate
+                continue
+            q = (m.group("q") or "").strip()
+            if q.startswith(("unconfirmed", "未确认")):  # unconfirmed responses are not responses (RECIST)
+                continue
+            n = to_number(m.group("n"))
+            if n is None or not (x.code in ("CR", "PR") or re.match(r"^s?\b", after)):
+                continue
+            if x.code == "ORR" and not re.search(r"responses?\s*$|缓解\s*$", text[x.start:x.end]):
+                continue
+            fig = Figure(m.start("n"), x.end, n, "count", endpoint=x)
+            if q:
+                fig.qualifiers.append(_ZH_Q.get(q, q.lower()))
+            out.append(fig)
+        return out
+
+    def _tie(self, text: str, f: Figure, mentions: list[Mention], s0: int) -> bool:
+        """Tie a figure to its endpoint: the nearest named before it (or just after, "78% ... achieved a
+        complete MRD response"); figures of follow-up, age, dose or a share of patients are dropped."""
+        if f.endpoint is not None:
+            return True
+        before = [x for x in mentions if x.end <= f.start]
+        if before:
+            x = before[-1]
+            between = text[x.end: f.start]
+            if self.followup.search(between) and not self._dose_endpoint_between(x):
+                return False
+            if f.unit == "%" and (_NOT_RESULT_AFTER.match(text[f.end: f.end + 30])
+                                  or _NOT_RESULT_BEFORE.search(text[max(x.end, f.start - 8): f.start])):
+                return False
+            f.endpoint = x
+            return True
+        after = [x for x in mentions if x.start >= f.end and x.start - f.end <= 80]
+        if after and f.unit == "%" and not self.followup.search(text[f.end: after[0].start]):
+            f.endpoint = after[0]
+            return True
+        return False
+
+    @staticmethod
+    def _dose_endpoint_between(x: Mention) -> bool:
+        return x.code in ("MTD", "RP2D")
+
+    def _attach_ci(self, text, f: Figure, cis, figures) -> None:
+        nxt = min((g.start for g in figures if g.start > f.start), default=len(text))
+        for ci in cis:
+            if f.end <= ci.start < min(nxt, f.end + 40):
+                f.ci = {"level": as_int_or_float(ci.level), "low": as_int_or_float(ci.low),
+                        "high": as_int_or_float(ci.high)}
+                f.tail = max(f.tail, ci.end + (1 if text[ci.end: ci.end + 1] in (")", "]") else 0))
+                return
+        m = BARE_RANGE.match(text, f.end)
+        if m and f.unit in ("months", "weeks") and m.start() < nxt:
+            low, high = to_number(m.group("low")), to_number(m.group("high"))
+            if low is not None and high is not None and low <= f.value <= high:
+                f.ci = {"level": 95, "low": as_int_or_float(low), "high": as_int_or_float(high)}
+                f.tail = max(f.tail, m.end())
+
+    def _attach_fraction(self, text, f: Figure, mentions) -> None:
+        if f.unit != "%":
+            return
+        m = FRACTION.match(text, f.end)
+        if m:
+            f.n, f.N = int(m.group("n")), int(m.group("N"))
+            f.tail = max(f.tail, m.end())
+            return
+        x = f.endpoint
+        if x is None:
+            return
+        # "87 of 143 patients had an objective response (60.8%" / "1 confirmed response (3.2%)"
+        head = text[max(0, x.start - 60): x.start]
+        m = re.search(r"(?P<n>\d+)\s+(?:of|/)\s+(?P<N>\d+)\s+(?:\w+\s+){0,5}$", head)
+        if m and x.end <= f.start and f.start - x.end < 6:
+            f.n, f.N = int(m.group("n")), int(m.group("N"))
+            return
+        m = (COUNT_ZH if self.lang == "zh" else COUNT_EN).search(text, max(0, x.start - 30), x.start)
+        if m and x.end <= f.start and f.start - x.end < 6:
+            n = to_number(m.group("n"))
+            if n is not None:
+                f.n = int(n)
+
+    def _stat_and_qualifiers(self, text, f: Figure, s0: int) -> None:
+        x = f.endpoint
+        if x.qualifier:
+            f.qualifiers.append(x.qualifier)
+        head = text[max(s0, x.start - 40): x.start]
+        mod = (_MODIFIER_ZH if self.lang == "zh" else _MODIFIER_EN).search(head)
+        if mod:
+            q = _ZH_Q.get(mod.group("q"), mod.group("q"))
+            if q.lower() not in (qq.lower() for qq in f.qualifiers):
+                f.qualifiers.insert(0, q if q.isupper() else q.lower())
+        tp = (_TIMEPOINT_ZH if self.lang == "zh" else _TIMEPOINT_EN).search(text, max(s0, x.start - 30), x.start)
+        tp = tp or (None if self.lang == "zh" else _TIMEPOINT_AFTER_EN.match(text, x.end))
+        if tp and f.unit == "%":
+            n = to_number(tp.group("n")) or 0
+            unit = "year" if tp.group("u").lower() in ("year", "yr", "年") else "month"
+            f.qualifiers.insert(0, f"{int(n)}-{unit}")
+        if f.stat is None:
+            window = text[max(s0, x.start - 25): f.start]
+            if f.unit == "%":
+                f.stat = "rate"
+            elif f.unit == "count":
+                f.stat = None
+            elif self.median.search(window):
+                f.stat = "median"
+            elif self.mean.search(window):
+                f.stat = "mean"
+
+    def _attach_p(self, figures: list[Figure], pvals) -> None:
+        """A p-value goes on the figures it closes: those after the previous p-value with the endpoint of
+        the figure just before it (the two arms compared, and the HR)."""
+        prev = -1
+        for p in pvals:
+            group = [f for f in figures if prev < f.start < p.start]
+            prev = p.end
+            if not group:
+                continue
+            last = group[-1].endpoint.code
+            for f in group:
+                if f.endpoint.code == last and f.p is None:
+                    f.p, f.p_op = p.p, p.op
+
+    def _arms(self, text, s0, s1, figures, mentions) -> None:
+        """Arms: 'with X'/'in the X group' after a figure, 'X组' before it, or '... respectively'."""
+        resp = self.respectively.search(text, s0, s1)
+        if resp:
+            self._respectively(text, s0, resp.start(), figures, mentions)
+        for i, f in enumerate(figures):
+            if f.arm or f.stat in ("hr", "or", "rr"):
+                continue
+            nxt = figures[i + 1].start if i + 1 < len(figures) else s1
+            if self.lang == "zh":
+                prev_end = max(figures[i - 1].tail or figures[i - 1].end, figures[i - 1].end) if i else s0
+                m = None
+                for m in self.arm_group.finditer(text, prev_end, f.start):
+                    pass
+                if m:
+                    f.arm = m.group("arm")
+                continue
+            stop = min(nxt, max(f.tail, f.end) + 45, s1)
+            m = self.arm_group.search(text, max(f.tail, f.end), stop)
+            if m and not re.search(r"[;]", text[f.end: m.start()]):
+                f.arm = self._arm_name(m.group("arm"))
+
+    def _respectively(self, text, s0, resp_at, figures, mentions) -> None:
+        figs = [f for f in figures if f.start < resp_at + 60 and f.stat not in ("hr", "or", "rr")]
+        if len(figs) < 2:
+            return
+        codes = []
+        for x in mentions:
+            if x.start < figs[0].start and x.code not in codes:
+                codes.append(x.code)
+        # several endpoints named, one figure each: "1年无进展生存率、总生存率分别为 80%、92%"
+        same = [x for x in mentions if x.start < figs[0].start]
+        if len(codes) == len(figs) and len(codes) > 1:
+            for f, code in zip(figs, codes):
+                x = next(m for m in same if m.code == code)
+                f.endpoint = x
+            return
+        names = self._arm_list(text, s0, figs[0].start)
+        if len(names) >= 2:
+            for f, arm in zip(figs, names * (len(figs) // len(names))):
+                f.arm = arm
+
+    def _arm_list(self, text: str, s0: int, end: int) -> list[str]:
+        head = text[s0:end]
+        if self.lang == "zh":
+            return [m.group("arm") for m in self.arm_group.finditer(head)]
+        m = re.search(r"\b(?:in|for|with|of)\s+(?:the\s+)?(?:groups?\s+)?(?P<a>[\w\-+]+(?:\s+[\w\-+]+)?)\s+"
+                      r"(?:and|or|vs\.?|versus)\s+(?P<b>[\w\-+]+(?:\s+[\w\-+]+)?)(?:\s+(?:groups?|arms?))?", head)
+        if m:
+            a, b = m.group("a"), m.group("b")
+            if re.match(r"groups?$", text[s0 + m.end("a"): s0 + m.end("a") + 7].strip().split(" ")[0] or ""):
+                pass
+            return [self._arm_name(a), self._arm_name(b)]
+        return []
+
+    def _arm_name(self, arm: str) -> str:
+        arm = re.sub(r"\s+(?:group|arm|cohort)s?$", "", arm.strip())
+        return self.drug_alias.get(arm.lower(), arm)
+
+    def _emit(self, doc: Doc, f: Figure) -> None:
+        x = f.endpoint
+        value = {
+            "endpoint": x.code, "value": as_int_or_float(f.value), "unit": f.unit, "stat": f.stat,
+            "n": f.n, "N": f.N, "ci": f.ci, "p": f.p, "p_op": f.p_op if f.p is not None else None, "arm": f.arm,
+            "qualifier": ", ".join(dict.fromkeys(f.qualifiers)) or None,
+        }
+        start = min(f.start, x.start) if x.end <= f.start + 1 and f.start - x.end < 40 else f.start
+        add_fact(doc, "result", value, start, max(f.end, f.tail), figure=(f.start, max(f.end, f.tail)))
+
+
+def _mentions(text: str, spans: list[Span]) -> list[Mention]:
+    """Endpoint mentions; one in brackets right after another ("客观缓解率(CR+PR)", "rate (ORR)") is a
+    definition of the first and counts as it."""
+    out: list[Mention] = []
+    for s in spans:
+        code, _, qual = s.kb_id_.partition("|")
+        if code == "AE":
+            continue
+        m = Mention(s.start_char, s.end_char, code, qual or None)
+        if out:
+            prev = out[-1]
+            if m.start < prev.end:  # inside the definition already taken
+                continue
+            gap = text[prev.end: m.start]
+            if re.fullmatch(r"\s*[(\[][^)\]]*", gap) and ")" not in gap:
+                prev.end = max(prev.end, _close_paren(text, m.end))
+                continue
+        out.append(m)
+    return out
+
+
+def _close_paren(text: str, pos: int) -> int:
+    i = text.find(")", pos)
+    return i + 1 if 0 <= i - pos < 60 else pos
+
+
+@Language.factory("kb_results", default_config={"lang": "en"})
+def make_result_facts(nlp: Language, name: str, lang: str) -> ResultFacts:
+    """Numeric results tied to endpoints, with n/N, CI, p-value, arm and qualifier."""
+    return ResultFacts(lang)

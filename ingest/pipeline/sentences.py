@@ -1,0 +1,46 @@
+"""`kb_sentences`: sentence boundaries that survive "vs.", "95% CI", "P = .001" and Chinese decimals."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# An English sentence ends at . ! ? followed by space and a capital, digit or bracket — unless the
+# period closes an abbreviation that never ends a sentence here.
+_EN_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
+_EN_NO_END = re.compile(r"(?:\b(?:vs|al|e\.g|i\.e|Fig|Figs|No|approx|ca|cf|Dr|Drs|Mr|Mrs|Ms|St|Inc|Ltd|Co|Jr|Sr|"
+                        r"resp|incl|min|max|Ref|Vol|pp|mg|wk|mo|yr|hr)\.|\b[A-Z]\.)$")
+# Chinese ends at 。！？ (and at ". " between Han characters, as some journals write)
+_ZH_END = re.compile(r"(?<=[。！？!?])|(?<=[\u4e00-\u9fff)]\.)\s*(?=[\u4e00-\u9fff(（\[【])|(?<=;)\s*(?=\(\d+\))")
+
+
+def sentence_starts(text: str, lang: str) -> list[int]:
+    """Character offsets where sentences start (always including 0)."""
+    starts = [0]
+    if lang == "zh":
+        for m in _ZH_END.finditer(text):
+            if 0 < m.end() < len(text):
+                starts.append(m.end())
+    else:
+        for m in _EN_END.finditer(text):
+            if not _EN_NO_END.search(text[max(0, m.start() - 8): m.start()]):
+                starts.append(m.end())
+    return sorted(set(starts))
+
+
+class SentenceSetter:
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, doc: Doc) -> Doc:
+        starts = set(sentence_starts(doc.text, self.lang))
+        for tok in doc:
+            tok.is_sent_start = tok.i == 0 or tok.idx in starts
+        return doc
+
+
+@Language.factory("kb_sentences", default_config={"lang": "en"})
+def make_sentence_setter(nlp: Language, name: str, lang: str) -> SentenceSetter:
+    """Rule-based sentence boundaries for English or Chinese abstracts."""
+    return SentenceSetter(lang)

@@ -1,0 +1,138 @@
+"""`kb_terms`: one PhraseMatcher pass that marks every lexicon term in a Doc.
+
+Marks go to ``doc.spans["kb_terms"]`` with ``label_`` the kind (DRUG, TARGET, ENDPOINT, AE,
+CONDITION, DESIGN, SETTING) and ``kb_id_`` the canonical value (an endpoint's qualifier follows
+a ``|``). Overlaps keep the longest term. Unknown INNs are caught by their WHO stem.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..lexicon import Lexicon, lexicon
+
+_STEM_WORD = re.compile(r"^[a-z][a-z\-]{3,}$")
+
+
+def term_table(lex: Lexicon, lang: str) -> dict[str, dict[str, str]]:
+    """Kind → {written form → canonical value} for one language. Chinese text also writes English
+    terms and abbreviations (中位PFS, 米拉德美坦(milademetan)), so its table holds both."""
+    if lang == "zh":
+        both = _term_table(lex, "en")
+        for kind, terms in _term_table(lex, "zh").items():
+            both[kind].update(terms)
+        return both
+    return _term_table(lex, lang)
+
+
+def _term_table(lex: Lexicon, lang: str) -> dict[str, dict[str, str]]:
+    endpoints: dict[str, str] = {}
+    for e in lex.endpoints:
+        if e.lang == lang:
+            endpoints[e.term] = f"{e.code}|{e.qualifier}" if e.qualifier else e.code
+    return {
+        "DRUG": lex.drug_terms(lang),
+        "TARGET": lex.target_terms() if lang == "en" else {
+            t.name_zh: t.symbol for t in lex.targets.values() if t.name_zh},
+        "ENDPOINT": endpoints,
+        "AE": lex.ae_terms(lang),
+        "CONDITION": lex.condition_terms(lang),
+        "DESIGN": {p.phrase: p.canonical for p in lex.designs if p.lang == lang},
+        "SETTING": {p.phrase: p.canonical for p in lex.settings if p.lang == lang},
+    }
+
+
+# Kinds matched case-sensitively: abbreviations like "ALL", "OS", "PR" would otherwise match words.
+_CASED = {"TARGET"}
+_PRIORITY = {"DRUG": 0, "ENDPOINT": 1, "AE": 2, "CONDITION": 3, "TARGET": 4, "DESIGN": 5, "SETTING": 6}
+
+
+class TermMatcher:
+    def __init__(self, nlp: Language, lang: str):
+        self.lang = lang
+        self.lex = lexicon()
+        self.table = term_table(self.lex, lang)
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.canonical: dict[tuple[str, str], str] = {}
+        for kind, terms in self.table.items():
+            lower_terms, exact_terms = [], []
+            for term, canon in terms.items():
+                cased = kind in _CASED or _is_abbreviation(term)
+                (exact_terms if cased else lower_terms).append(term)
+                self.canonical[(kind, term if cased else term.lower())] = canon
+            if lower_terms:
+                self.lower.add(kind, list(nlp.tokenizer.pipe(lower_terms)))
+            if exact_terms:
+                self.exact.add(kind, list(nlp.tokenizer.pipe(exact_terms)))
+        self.stems = sorted(self.lex.drug_stems, key=lambda s: len(s.stem), reverse=True)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        for matcher, cased in ((self.lower, False), (self.exact, True)):
+            for match_id, start, end in matcher(doc):
+                kind = doc.vocab.strings[match_id]
+                span = doc[start:end]
+                key = span.text if cased else span.text.lower()
+                canon = self.canonical.get((kind, key))
+                if canon is None:  # the same words written with other spacing
+                    canon = self._lookup(kind, span.text)
+                if canon is None:
+                    continue
+                if not self._bounded(doc, span):
+                    continue
+                spans.append(Span(doc, start, end, label=kind, kb_id=canon))
+        if self.lang == "en":
+            spans += self._stem_drugs(doc)
+        spans = filter_spans(sorted(spans, key=lambda s: _PRIORITY[s.label_]))
+        doc.spans["kb_terms"] = sorted(spans, key=lambda s: s.start)
+        return doc
+
+    def _lookup(self, kind: str, text: str) -> str | None:
+        for cand in (text, text.lower(), re.sub(r"\s+", " ", text), re.sub(r"\s+", " ", text.lower())):
+            if (kind, cand) in self.canonical:
+                return self.canonical[(kind, cand)]
+        return None
+
+    def _bounded(self, doc: Doc, span: Span) -> bool:
+        """English terms must not sit inside a longer word ("ALL" in "ALL-1" is fine, in "FALL" not)."""
+        if self.lang != "en":
+            return True
+        text = doc.text
+        before = text[span.start_char - 1] if span.start_char else " "
+        after = text[span.end_char] if span.end_char < len(text) else " "
+        return not (before.isalnum() or after.isalnum())
+
+    def _stem_drugs(self, doc: Doc) -> list[Span]:
+        out = []
+        for tok in doc:
+            low = tok.lower_
+            if not _STEM_WORD.match(low) or low in self.lex.drug_alias:
+                continue
+            for stem in self.stems:
+                if low.endswith(stem.stem) and len(low) >= len(stem.stem) + 3:
+                    out.append(Span(doc, tok.i, tok.i + 1, label="DRUG", kb_id=low))
+                    break
+        return out
+
+
+def _is_abbreviation(term: str) -> bool:
+    """ORR, OS, PR, ALL, CRS: short words in capitals are matched as written."""
+    letters = [c for c in term if c.isalpha()]
+    return len(term) <= 6 and sum(c.isupper() for c in letters) >= 2
+
+
+@Language.factory("kb_terms", default_config={"lang": "en"})
+def make_term_matcher(nlp: Language, name: str, lang: str) -> TermMatcher:
+    """Mark lexicon terms (drugs, targets, endpoints, AE terms, conditions, design, setting) in `lang`."""
+    return _cached_matcher(nlp, lang)
+
+
+@lru_cache(maxsize=4)
+def _cached_matcher(nlp: Language, lang: str) -> TermMatcher:
+    return TermMatcher(nlp, lang)

@@ -1,0 +1,100 @@
+"""`kb_trial`: phase, acronym, registry ids and design words."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..lexicon import lexicon
+from .facts import add_fact
+
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
+_P = r"(?:IV|I{1,3}|[1-4]|Ⅰ|Ⅱ|Ⅲ|Ⅳ)"
+EN_PHASE = re.compile(
+    rf"\b[Pp]hase\s*(?P<p>{_P})(?P<s>[abAB])?(?![\w])(?:\s*(?:/|-|–|and|or|to)\s*(?P<p2>{_P})(?P<s2>[abAB])?(?![\w]))?")
+ZH_PHASE = re.compile(
+    rf"(?<![年\d])(?P<p>{_P})\s*(?P<s>[abAB])?(?:\s*(?:/|-|~|、)\s*(?P<p2>{_P})(?P<s2>[abAB])?)?\s*期"
+    r"(?=\s*(?:临床)?[^。，,；;]{0,6}?(?:试验|研究|临床试验))")
+
+
+def parse_phase(m: re.Match) -> tuple[str, str]:
+    """Canonical phase ("1/2") and the phase as written when it has letters ("1b/2")."""
+    p1 = _ROMAN.get(m.group("p"), m.group("p"))
+    p2 = _ROMAN.get(m.group("p2"), m.group("p2")) if m.group("p2") else None
+    detail = p1 + (m.group("s") or "").lower()
+    if p2 and p2 != p1:
+        canon = f"{min(p1, p2)}/{max(p1, p2)}"
+        detail += "/" + p2 + (m.group("s2") or "").lower()
+    else:
+        canon = p1
+    return canon, detail
+
+
+class TrialFacts:
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.lex = lexicon()
+        series = sorted(self.lex.trial_series, key=len, reverse=True)
+        self.series = re.compile(
+            r"\b(?P<a>(?:" + "|".join(re.escape(s) for s in series) + r")(?:[\s-]?[A-Z]{0,3}\d{1,4}(?:-\d+)?[A-Za-z]?)?)"
+            r"(?![\w-])")
+        self.known_terms = {t.lower() for t in self.lex.drug_alias} | {t.lower() for t in self.lex.target_alias} | {
+            e.term.lower() for e in self.lex.endpoints} | set(self.lex.condition_alias)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        for m in (ZH_PHASE if self.lang == "zh" else EN_PHASE).finditer(text):
+            canon, detail = parse_phase(m)
+            add_fact(doc, "phase", {"phase": canon, "detail": detail}, m.start(), m.end())
+        for prefix, pat in self.lex.registries:
+            for m in pat.finditer(text):
+                rid = re.sub(r"\s+", "", m.group(0))
+                rid = re.sub(r"^EudraCT(?:No\.?|number|Number)?:?", "EudraCT", rid)
+                add_fact(doc, "registry_id", {"id": rid}, m.start(), m.end())
+        self._acronyms(doc)
+        for span in doc.spans.get("kb_terms", []):
+            if span.label_ == "DESIGN":
+                add_fact(doc, "design", {"design": span.kb_id_}, span.start_char, span.end_char)
+        return doc
+
+    def _acronyms(self, doc: Doc) -> None:
+        text = doc.text
+        seen: set[tuple[int, int]] = set()
+        for m in self.series.finditer(text):
+            if m.group("a") not in self.lex.trial_series or re.search(r"\d", m.group("a")):
+                self._add_acronym(doc, m, seen, strong=True)
+        for name in ("acronym_paren", "acronym_before"):
+            try:
+                cue = self.lex.cue(name, self.lang)
+            except KeyError:
+                continue
+            for m in cue.finditer(text):
+                self._add_acronym(doc, m, seen, strong=False)
+
+    def _add_acronym(self, doc: Doc, m: re.Match, seen: set, strong: bool) -> None:
+        a = m.group("a").strip()
+        start = m.start("a")
+        if (start, m.end("a")) in seen or any(s <= start < e for s, e in seen):
+            return
+        if not strong and not _acronym_shaped(a):
+            return
+        if a.lower() in self.known_terms or re.fullmatch(r"(?:NCT|ChiCTR|ISRCTN|UMIN)\w*|[IVX]+|\d+", a):
+            return
+        seen.add((start, m.end("a")))
+        add_fact(doc, "acronym", {"acronym": a}, start, m.end("a"), strong=strong)
+
+
+def _acronym_shaped(a: str) -> bool:
+    """Mostly capitals, at least three letters, or letters with a number (PLATO, MANTRA-2, ALTER0302)."""
+    letters = [c for c in a if c.isalpha()]
+    if len(letters) < 2:
+        return False
+    upper = sum(c.isupper() for c in letters) / len(letters)
+    return upper >= 0.6 and (len(letters) >= 3 or any(c.isdigit() for c in a))
+
+
+@Language.factory("kb_trial", default_config={"lang": "en"})
+def make_trial_facts(nlp: Language, name: str, lang: str) -> TrialFacts:
+    """Trial facts: phase (incl. Ib/II, Ⅱ期), acronym, registry ids, design."""
+    return TrialFacts(lang)

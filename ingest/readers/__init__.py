@@ -1,0 +1,111 @@
+"""Readers: bytes of a file → raw documents. One module per format; the format is told by content.
+
+:func:`read_path` is the single entry: it decodes the file, detects its format and yields each
+document, raising :class:`~ingest.document.ReadError` (with a reason a user can act on) when it can't.
+"""
+from __future__ import annotations
+
+import codecs
+import gzip
+import html
+import re
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..document import RawDocument, ReadError
+from ..text import nfc
+from .digest import read_digest
+
+MAX_BYTES = 200 * 1024 * 1024
+
+Reader = Callable[[str, str], Iterator[RawDocument]]
+
+
+def _digest(text: str, path: str) -> Iterator[RawDocument]:
+    yield read_digest(text, path)
+
+
+def readers() -> dict[str, Reader]:
+    """Format name → reader; formats added by later modules register here."""
+    table: dict[str, Reader] = {"digest": _digest}
+    try:
+        from .pubmed_xml import read_pubmed_xml
+        table["pubmed-xml"] = read_pubmed_xml
+    except ImportError:
+        pass
+    try:
+        from .medline import read_medline
+        table["medline"] = read_medline
+    except ImportError:
+        pass
+    try:
+        from .ris import read_ris
+        table["ris"] = read_ris
+    except ImportError:
+        pass
+    return table
+
+
+def decode(data: bytes) -> str:
+    """Text of a file: BOMs, UTF-8, UTF-16 and GB18030 are recognised; binary is an error."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
+        return data.decode("utf-16-le")
+    if len(data) >= 4 and data[0:4:2] == b"\x00\x00" and data[1:4:2] != b"\x00\x00":
+        return data.decode("utf-16-be")
+    if b"\x00" in data[:4096]:
+        raise ReadError("binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ReadError("not valid UTF-8, UTF-16 or GB18030 text") from None
+    return text
+
+
+def detect_format(text: str, path: str) -> str:
+    head = text.lstrip()[:2000]
+    if head.startswith("<") and re.search(r"<(?:PubmedArticleSet|PubmedArticle|MedlineCitation)\b", text[:20000]):
+        return "pubmed-xml"
+    if head.startswith("<"):
+        raise ReadError("XML that is not a PubMed article set")
+    if re.search(r"^PMID-\s*\d+", head, re.M) or re.search(r"^(?:TI|AB|FAU)\s{0,2}- ", head, re.M):
+        return "medline"
+    if re.search(r"^TY\s{2}- ", head, re.M):
+        return "ris"
+    return "digest"
+
+
+def read_text(text: str, path: str) -> Iterator[RawDocument]:
+    text = nfc(html.unescape(text) if "&" in text and "<" not in text.lstrip()[:1] else text)
+    fmt = detect_format(text, path)
+    table = readers()
+    if fmt not in table:
+        raise ReadError(f"{fmt} files are not supported yet")
+    yield from table[fmt](text, path)
+
+
+def read_path(path: str | Path) -> Iterator[RawDocument]:
+    """Every document in the file at ``path``."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(f"file too large ({size} bytes > {MAX_BYTES})")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise ReadError(f"broken gzip file: {exc}") from None
+    if not data.strip():
+        raise ReadError("empty file")
+    yield from read_text(decode(data), str(path))

@@ -1,0 +1,161 @@
+"""Reader for the digest text format (shared/contract/digest-format.md).
+
+Every line is recognised by what it holds, not by where it stands: citation lines by journal/date/doi,
+author lines by their shape, affiliation lines by institution words, titles as what is left before
+the abstract, and abstract paragraphs by their language (script), each cut at its headings.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..document import RawDocument, ReadError
+from ..sections import split_headings
+from ..text import count_cjk, lang_of
+
+MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+DOI = re.compile(r"\b(?:doi|DOI)\s*[:：]?\s*(10\.\d{4,9}/[^\s，,;；]+)")
+_EN_CITATION = re.compile(
+    r"^(?P<journal>[A-Z][^.;:]{1,100}?)\.\s+(?P<year>(?:19|20)\d{2})"
+    r"(?:\s+(?P<mon>[A-Z][a-z]{2})[a-z]*(?:\s+(?P<day>\d{1,2}))?)?\s*(?:[.;:]|$)")
+_ZH_CITATION = re.compile(
+    r"^(?P<journal>[\u4e00-\u9fff][^\d.,，;；:：]{1,40}?)\s*[.,，]?\s*(?P<year>(?:19|20)\d{2})"
+    r"(?:(?:-|/)(?P<mon>\d{1,2})(?:(?:-|/)(?P<day>\d{1,2}))?|年(?:(?P<mon2>\d{1,2})月(?:(?P<day2>\d{1,2})日)?)?)?"
+    r"(?P<rest>.*)$")
+_AFFILIATION = re.compile(
+    r"\b(?:University|Universit[àéä]|Hospital|Institute|Instituto|Center|Centre|Department|Dept|Division|"
+    r"School|College|Clinic|Laborator(?:y|ies)|Inc|Ltd|Foundation|Academy|Faculty|Unit|Service)\b"
+    r"|大学|大學|医院|醫院|研究所|研究院|中心|学院|學院|[内外]科|肿瘤科|腫瘤科")
+_SENTENCE_END = re.compile(r"[.。!?！？]\s*$")
+_EN_NAME_WORD = re.compile(r"^(?:[A-Z][A-Za-z'\-]*\.?|[A-Z]{1,3}|de|da|del|van|von|der|den|la|le|di|dos|du|ten)$")
+_MARKS = re.compile(r"[\d△▲*#☆†‡§]+")
+
+
+def read_digest(text: str, path: str) -> RawDocument:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        raise ReadError("empty digest: no text")
+    doc = RawDocument(format="digest", path=path)
+    in_body = False
+    for line in lines:
+        if _take_citation(doc, line, in_body):
+            continue
+        if not in_body:
+            if not doc.authors and _is_author_line(line):
+                doc.authors = _authors(line)
+                continue
+            if _AFFILIATION.search(line) and _sentences(line) <= 1 and not _has_heading(line):
+                doc.affiliations.append(line)
+                continue
+            if not _is_paragraph(line):
+                _add_title(doc, line)
+                continue
+        in_body = True
+        lang = lang_of(line)
+        doc.paragraphs.extend(split_headings(line, lang))
+    if not doc.paragraphs:
+        raise ReadError("no abstract paragraphs found (only title, author or citation lines)")
+    return doc
+
+
+def _has_heading(line: str) -> bool:
+    if re.match(r"^\s*[\[【]?(?:目的|背景|方法|结果|結果|摘要)[\]】:：\s]", line):
+        return True
+    return bool(re.match(r"^(?:BACKGROUND|PURPOSE|OBJECTIVES?|METHODS|RESULTS|INTRODUCTION|Background|Purpose|"
+                         r"Objectives?|Aims?|Introduction|Context|Importance)\b\s*[:A-Z]", line))
+
+
+def _sentences(line: str) -> int:
+    return len(re.findall(r"(?<!\d)[.!?。]\s*[A-Z(\u4e00-\u9fff]", line)) + (1 if _SENTENCE_END.search(line) else 0)
+
+
+def _is_paragraph(line: str) -> bool:
+    """Abstract text rather than front matter: a heading, or long sentence-like text."""
+    if _has_heading(line):
+        return True
+    cjk = count_cjk(line)
+    if cjk:
+        return cjk >= 40 and bool(re.search(r"[。；]", line)) or cjk >= 120
+    sentences = _sentences(line)
+    words = line.split()
+    title_case = sum(1 for w in words if w[:1].isupper()) / max(len(words), 1)
+    return len(line) >= 250 or (sentences >= 2 and len(line) >= 80) or (
+        sentences >= 1 and len(line) >= 120 and title_case < 0.5)
+
+
+def _take_citation(doc: RawDocument, line: str, in_body: bool) -> bool:
+    """Read journal, date and doi from a citation line; False when the line is not one."""
+    if len(line) > 300:
+        return False
+    doi = DOI.search(line)
+    en = _EN_CITATION.match(line)
+    zh = _ZH_CITATION.match(line) if count_cjk(line) else None
+    zh_ok = zh and len(line) < 150 and (
+        re.search(r"杂志|雜誌|学报|學報|期刊|医学|醫學|Journal", zh.group("journal"))
+        or re.search(r"\d+\s*\(\s*\d+\s*\)|年\s*\d+\s*期|第\s*\d+\s*卷", line))
+    en_ok = en and (doi or re.search(r"\d+\s*(?:\(\s*\d+\s*\))?\s*:\s*\d+|;\s*\d+|Epub", line))
+    if not (doi or en_ok or zh_ok):
+        return False
+    if in_body and not doi and not en_ok:
+        return False
+    if in_body and doi and not (en_ok or zh_ok) and len(line) > 160:
+        return False
+    if doi and not doc.doi:
+        doc.doi = doi.group(1).rstrip(".")
+    m = en if en_ok else zh if zh_ok else None
+    if m and not doc.journal:
+        doc.journal = m.group("journal").strip()
+        doc.published = _date(m)
+    elif not m and not doi:
+        return False
+    return True
+
+
+def _date(m: re.Match) -> str:
+    year = m.group("year")
+    gd = m.groupdict()
+    mon: Optional[int] = None
+    raw_mon = gd.get("mon") or gd.get("mon2")
+    if raw_mon:
+        mon = int(raw_mon) if raw_mon.isdigit() else MONTHS.get(raw_mon.lower()[:3])
+    day = gd.get("day") or gd.get("day2")
+    if mon and 1 <= mon <= 12:
+        if day and 1 <= int(day) <= 31:
+            return f"{year}-{mon:02d}-{int(day):02d}"
+        return f"{year}-{mon:02d}"
+    return year
+
+
+def _is_author_line(line: str) -> bool:
+    if count_cjk(line):
+        pieces = _zh_author_pieces(line)
+        return len(pieces) >= 1 and all(2 <= len(p) <= 4 and count_cjk(p) == len(p) for p in pieces) and (
+            len(pieces) >= 2 or len(line) <= 5)
+    if _SENTENCE_END.search(line) and not re.search(r"\b[A-Z]\.$", line):
+        return False
+    pieces = [p.strip() for p in re.split(r"[,;]", line) if p.strip()]
+    if len(pieces) < 2 and len(line.split()) > 4:
+        return False
+    return all(1 <= len(p.split()) <= 5 and all(_EN_NAME_WORD.match(w) for w in p.split()) for p in pieces)
+
+
+def _zh_author_pieces(line: str) -> list[str]:
+    parts = re.split(r"[,，、;；]", line) if re.search(r"[,，、;；]", line) else line.split()
+    pieces = [re.sub(r"\s+", "", _MARKS.sub("", p)) for p in parts]
+    return [p for p in pieces if p]
+
+
+def _authors(line: str) -> list[str]:
+    if count_cjk(line):
+        return _zh_author_pieces(line)
+    return [p.strip() for p in re.split(r"[,;]", line) if p.strip()]
+
+
+def _add_title(doc: RawDocument, line: str) -> None:
+    line = line.rstrip("*").strip()
+    if lang_of(line) == "zh":
+        doc.title_zh = f"{doc.title_zh} {line}" if doc.title_zh else line
+    else:
+        doc.title_en = f"{doc.title_en} {line}" if doc.title_en else line

@@ -1,0 +1,163 @@
+"""Abstract sections: headings that open a paragraph (or sit inside one), roles, and EN/ZH alignment."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from .document import Paragraph
+from .lexicon import lexicon
+
+ROLES_IN_ORDER = ("background", "methods", "results", "conclusions")
+
+
+@lru_cache(maxsize=1)
+def _heading_patterns() -> dict[str, re.Pattern]:
+    rows = lexicon().sections
+    en = sorted((r.heading for r in rows if r.lang == "en"), key=len, reverse=True)
+    zh = sorted((r.heading for r in rows if r.lang == "zh"), key=len, reverse=True)
+    en_alt = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in en)
+    zh_alt = "|".join(re.escape(h) for h in zh)
+    return {
+        # "Methods:" / "METHODS:" / "Purpose ROS1 ..." at a paragraph start
+        "en_start": re.compile(rf"^\s*(?P<h>{en_alt})\s*(?:[:：.]\s*|\s+(?-i:(?=[A-Z0-9(])))", re.I),
+        # "... end. RESULTS: ..." inside a paragraph; without a colon only as "... end. Results Between ..."
+        "en_inside": re.compile(rf"(?<=[.!?)\]])\s+(?:(?P<h>{en_alt})\s*:\s+|(?P<hc>(?-i:[A-Z][a-z]+(?: and [A-Z][a-z]+)?))\s+(?-i:(?=[A-Z0-9])))", re.I),
+        # 目的: / [目的] / 【结果】 / 目的 探讨 — at the start or after a sentence end or a space
+        "zh": re.compile(
+            rf"(?:^|(?<=[。.；;！？\s\])】]))\s*(?:[\[【](?P<hb>{zh_alt})[\]】]|(?P<h>{zh_alt})(?:\s*[:：]\s*|\s+))"),
+        "zh_abstract": re.compile(r"^\s*[\[【]\s*摘\s*要\s*[\]】]\s*|^\s*摘要\s*[:：]\s*"),
+    }
+
+
+@lru_cache(maxsize=1)
+def _role_of_heading() -> dict[str, str]:
+    return {re.sub(r"\s+", " ", r.heading.lower()): r.role for r in lexicon().sections}
+
+
+@lru_cache(maxsize=1)
+def _bare_headings() -> set[str]:
+    return {r.heading.lower() for r in lexicon().sections if r.bare == "yes"}
+
+
+def _role(heading: str) -> str:
+    return _role_of_heading()[re.sub(r"\s+", " ", heading.strip().lower())]
+
+
+def split_headings(text: str, lang: str) -> list[Paragraph]:
+    """Cut a paragraph at its section headings; a paragraph without one comes back whole, role None."""
+    pats = _heading_patterns()
+    if lang == "zh":
+        text = pats["zh_abstract"].sub("", text)
+        marks = [(m.start(), m.end(), m.group("hb") or m.group("h")) for m in pats["zh"].finditer(text)]
+    else:
+        marks = []
+        m = pats["en_start"].match(text)
+        if m and _plausible_en_start(m, text):
+            marks.append((m.start(), m.end(), m.group("h")))
+        for m in pats["en_inside"].finditer(text):
+            h = m.group("h") or m.group("hc")
+            if h[0].isupper() and h.lower() in (_role_of_heading() if m.group("h") else _bare_headings()):
+                marks.append((m.start(), m.end(), h))
+    if not marks:
+        return [Paragraph(lang=lang, text=text.strip())] if text.strip() else []
+    out: list[Paragraph] = []
+    if text[: marks[0][0]].strip():
+        out.append(Paragraph(lang=lang, text=text[: marks[0][0]].strip()))
+    for i, (_, end, heading) in enumerate(marks):
+        stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        body = text[end:stop].strip()
+        if body:
+            out.append(Paragraph(lang=lang, text=body, role=_role(heading)))
+    return out
+
+
+def _plausible_en_start(m: re.Match, text: str) -> bool:
+    """A heading without a colon must be capitalised and followed by a new sentence ("Purpose ROS1 ...")."""
+    sep = text[m.end("h"): m.end()]
+    if ":" in sep or "：" in sep or "." in sep:
+        return True
+    return m.group("h")[0].isupper() and m.group("h").lower() in _bare_headings()
+
+
+_REGISTRATION = re.compile(r"^(?:[^.]{0,80}(?:registered|registration|ClinicalTrials\.gov|number)[^.]{0,60}"
+                           r"(?:NCT|ChiCTR|ISRCTN|EudraCT|UMIN|jRCT)[\w\-/ ]+\.?|Funding:.*|"
+                           r"Electronic supplementary material.*)$", re.I)
+_RESULT_CUES = re.compile(r"\d+(?:\.\d+)?\s*%|95\s*%\s*CI|[Pp]\s*[<=>]\s*0?\.\d|\bmonths?\b|个月|例")
+_CONCLUSION_CUES = re.compile(r"\b(?:[Ii]n conclusion|suggest|conclude|warrant|these (?:results|findings|data)|"
+                              r"promising|well tolerated|manageable)\b|结论|提示|表明|值得")
+
+
+def assign_roles(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Give unlabelled paragraphs of one language a role: registration lines are `other`; the rest by
+    position (background, methods, results, conclusions) with cue words deciding when the count is not 4."""
+    for p in paragraphs:
+        if p.role is None and _REGISTRATION.match(p.text.strip()):
+            p.role = "other"
+    open_ = [p for p in paragraphs if p.role is None]
+    if not open_:
+        return paragraphs
+    if any(p.role for p in paragraphs if p.role != "other") or len(open_) == 1:
+        for p in open_:
+            p.role = "other"
+        return paragraphs
+    if len(open_) == 4:
+        for p, role in zip(open_, ROLES_IN_ORDER):
+            p.role = role
+        return paragraphs
+    scores = [len(_RESULT_CUES.findall(p.text)) for p in open_]
+    best = max(range(len(open_)), key=lambda i: scores[i])
+    for i, p in enumerate(open_):
+        if i == best and scores[i] > 0:
+            p.role = "results"
+        elif i == 0:
+            p.role = "background"
+        elif i == len(open_) - 1 and (i > best or _CONCLUSION_CUES.search(p.text)):
+            p.role = "conclusions"
+        elif i < best:
+            p.role = "methods"
+        else:
+            p.role = "conclusions" if _CONCLUSION_CUES.search(p.text) else "results"
+    return paragraphs
+
+
+def align_sections(paragraphs: list[Paragraph]) -> list[dict]:
+    """Pair English and Chinese paragraphs that say the same thing into `sections` items.
+
+    Equal counts pair by position; when both languages carry heading roles they pair by role and
+    order within the role; otherwise by position as far as both go. Nothing is dropped.
+    """
+    en = [p for p in paragraphs if p.lang == "en"]
+    zh = [p for p in paragraphs if p.lang == "zh"]
+    by_heading = _has_headings(en) and _has_headings(zh)
+    en, zh = assign_roles(en), assign_roles(zh)
+    pairs: list[tuple[Optional[Paragraph], Optional[Paragraph]]]
+    if en and zh and len(en) != len(zh) and by_heading:
+        pairs = _pair_by_role(en, zh)
+    else:
+        n = max(len(en), len(zh))
+        pairs = [(en[i] if i < len(en) else None, zh[i] if i < len(zh) else None) for i in range(n)]
+    sections = []
+    for e, z in pairs:
+        role = (e.role if e and e.role != "other" else None) or (z.role if z else None) or (e.role if e else None)
+        sections.append({"role": role or "other", "en": e.text if e else None, "zh": z.text if z else None})
+    return sections
+
+
+def _has_headings(ps: list[Paragraph]) -> bool:
+    return sum(1 for p in ps if p.role and p.role != "other") >= 2
+
+
+def _pair_by_role(en: list[Paragraph], zh: list[Paragraph]):
+    zh_left = list(zh)
+    pairs = []
+    for e in en:
+        match = next((z for z in zh_left if z.role == e.role), None)
+        if match is not None:
+            # Chinese paragraphs before the match that found no partner keep their place
+            while zh_left[0] is not match:
+                pairs.append((None, zh_left.pop(0)))
+            zh_left.pop(0)
+        pairs.append((e, match))
+    pairs += [(None, z) for z in zh_left]
+    return pairs

@@ -1,0 +1,51 @@
+"""Script detection and length-preserving normalisation of text for matching.
+
+The pipelines match on the normalised text while spans point into the text as written: every
+mapping here keeps one character for one character, so offsets stay valid.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+# Full-width forms and the punctuation Chinese text writes figures with, each to one ASCII char.
+_ONE_FOR_ONE = {0x3000: " ", 0x2212: "-", 0x2013: "-", 0x2014: "-", 0x2010: "-", 0x2011: "-",
+                0x00a0: " ", 0x2009: " ", 0x202f: " ", 0x301c: "~", 0x3010: "[", 0x3011: "]",
+                0x2032: "'", 0x2019: "'"}
+_TABLE = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
+_TABLE.update(_ONE_FOR_ONE)
+
+
+def count_cjk(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+def lang_of(text: str) -> str:
+    """'zh' when Han characters make up a fair share of the letters, else 'en'."""
+    cjk = count_cjk(text)
+    latin = len(_LATIN.findall(text))
+    if cjk == 0:
+        return "en"
+    # one Han character carries about as much as a short English word (~4 letters)
+    return "zh" if cjk * 4 >= latin * 0.5 else "en"
+
+
+_MID_DOT_DECIMAL = re.compile(r"(?<=\d)[·•∙](?=\d)")
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, dashes/spaces to ASCII, "60·8" to "60.8": one character for one character."""
+    out = _MID_DOT_DECIMAL.sub(".", text.translate(_TABLE))
+    assert len(out) == len(text)
+    return out
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK.match(ch))

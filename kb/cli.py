@@ -1,0 +1,117 @@
+"""The `kb` command: a thin click layer over kb.* and ingest.* with the same nouns."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+DEMO_CORPUS = Path(__file__).parent / "demo_corpus"
+
+
+def _err(outcome) -> None:
+    where = outcome.path if outcome.index is None else f"{outcome.path} [record {outcome.index}]"
+    click.echo(f"error: {where}: {outcome.error}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kb")
+def cli() -> None:
+    """kb: a bilingual (English/Chinese) clinical-trial evidence knowledge base.
+
+    Parse trial abstracts (digests, PubMed XML, MEDLINE) into structured evidence records,
+    store them in SQLite and browse them in Datasette.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--pretty", is_flag=True, help="Indent the JSON (one record per block, not per line).")
+def extract(files: tuple[Path, ...], pretty: bool) -> None:
+    """Print the evidence records of FILES as JSON Lines on stdout; errors go to stderr.
+
+    Exit status 1 when any file or record could not be read.
+    """
+    from ingest.extract import extract_path
+    from .ingest_files import iter_files
+
+    failed = 0
+    for path in iter_files(files):
+        for outcome in extract_path(path):
+            if outcome.record is None:
+                failed += 1
+                _err(outcome)
+                continue
+            data = outcome.record.to_json_dict()
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2 if pretty else None))
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--db", "db_path", default="kb.db", show_default=True, type=click.Path(path_type=Path),
+              help="SQLite database to write (created if missing).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(paths: tuple[Path, ...], db_path: Path, as_json: bool) -> None:
+    """Extract every file in PATHS (files or folders) and store the records in the database.
+
+    Records are upserted by id: ingesting the same files again changes nothing. Bad files are
+    reported on stderr and in the ingest_errors table; the others are stored. Exit status 1 when
+    anything failed.
+    """
+    from .ingest_files import ingest_paths, iter_files
+
+    files = list(iter_files(paths))
+    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr,
+                           show_pos=True) as bar:
+        summary = ingest_paths(files, db_path, on_error=_err, progress=lambda _p: bar.update(1))
+    if as_json:
+        click.echo(json.dumps({"files": summary.files, "read": summary.read, "stored": summary.stored,
+                               "failed": summary.failed, "db": str(db_path)}))
+    else:
+        click.echo(f"{summary.line()} → {db_path}")
+    sys.exit(1 if summary.failed else 0)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the evidence record."""
+    from .models import json_schema
+
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.option("--db", "db_path", default="kb-demo.db", show_default=True, type=click.Path(path_type=Path),
+              help="Database to build from the bundled demo corpus.")
+@click.option("--no-serve", is_flag=True, help="Build only; do not start the server.")
+def demo(db_path: Path, no_serve: bool) -> None:
+    """Ingest the demo corpus bundled with kb into a database in the current folder."""
+    from .ingest_files import ingest_paths
+
+    summary = ingest_paths([DEMO_CORPUS], db_path, on_error=_err)
+    click.echo(f"demo: {summary.line()}")
+    click.echo(f"demo database: {db_path.resolve()}")
+    if not no_serve:
+        click.echo("(serving arrives with the Datasette front end; run with --no-serve meanwhile)")
+    sys.exit(1 if summary.failed else 0)
+
+
+def main() -> None:
+    """Entry point: a failure of kb itself is one line, not a traceback (KB_DEBUG=1 shows it)."""
+    import os
+
+    try:
+        cli(standalone_mode=True)
+    except Exception as exc:  # click handles usage errors (exit 2) itself
+        if os.environ.get("KB_DEBUG"):
+            raise
+        click.echo(f"kb: internal error: {type(exc).__name__}: {exc} (set KB_DEBUG=1 for details)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

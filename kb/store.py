@@ -1,0 +1,175 @@
+"""SQLite storage on sqlite-utils: one row per record plus normalised child tables.
+
+The full record JSON is kept in ``records.record_json``; the child tables (sections, drugs,
+record_drugs, targets, endpoints, results, adverse_events, ...) hold the same facts in rows for SQL,
+facets and Datasette. Saving a record replaces everything it had before, so re-ingesting changes
+nothing and duplicates nothing.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Optional
+
+import sqlite_utils
+
+from .models import Record
+
+RECORD_COLUMNS = {
+    "id": str, "title_en": str, "title_zh": str, "journal": str, "published": str, "year": int, "doi": str,
+    "pmid": str, "authors": str, "languages": str, "source_format": str, "source_path": str, "phase": str,
+    "phase_detail": str, "acronym": str, "registry_ids": str, "design": str, "conditions": str, "biomarkers": str,
+    "setting": str, "n_enrolled": int, "n_analyzed": int, "drug_names": str, "target_names": str,
+    "abstract_en": str, "abstract_zh": str, "disagreements": int, "record_json": str,
+}
+
+# child table → (columns, primary key, foreign keys besides record_id)
+CHILD_TABLES: dict[str, tuple[dict, list[str], list[tuple]]] = {
+    "sections": ({"record_id": str, "idx": int, "role": str, "en": str, "zh": str}, ["record_id", "idx"], []),
+    "record_drugs": ({"record_id": str, "drug": str, "role": str, "name_zh": str, "aliases": str},
+                     ["record_id", "drug"], [("drug", "drugs", "name")]),
+    "record_targets": ({"record_id": str, "target": str}, ["record_id", "target"], [("target", "targets", "symbol")]),
+    "registry_ids": ({"record_id": str, "registry_id": str}, ["record_id", "registry_id"], []),
+    "endpoints": ({"record_id": str, "idx": int, "name": str, "kind": str}, ["record_id", "idx"], []),
+    "results": ({"record_id": str, "idx": int, "endpoint": str, "value": float, "unit": str, "stat": str,
+                 "n": int, "n_total": int, "ci_level": float, "ci_low": float, "ci_high": float, "p": float,
+                 "p_op": str, "arm": str, "qualifier": str}, ["record_id", "idx"], []),
+    "adverse_events": ({"record_id": str, "idx": int, "term": str, "term_zh": str, "grade": str, "rate": float,
+                        "n": int, "arm": str}, ["record_id", "idx"], []),
+    "consistency": ({"record_id": str, "idx": int, "fact": str, "en": str, "zh": str, "agree": int},
+                    ["record_id", "idx"], []),
+    "spans": ({"record_id": str, "idx": int, "field": str, "lang": str, "part": str, "section": int,
+               "start": int, "end": int, "text": str}, ["record_id", "idx"], []),
+}
+INDEXES = {
+    "records": [["journal"], ["year"], ["phase"], ["doi"], ["pmid"]],
+    "results": [["endpoint"], ["record_id"]],
+    "adverse_events": [["term"], ["grade"], ["record_id"]],
+    "record_drugs": [["drug"]],
+    "record_targets": [["target"]],
+    "endpoints": [["name"]],
+    "spans": [["record_id", "field"]],
+}
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """The database at ``path``, with every table created (idempotent)."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA foreign_keys = ON")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create what is missing, in one transaction: a half-made schema is never left behind."""
+    with db.conn:
+        db["records"].create(RECORD_COLUMNS, pk="id", not_null={"record_json"}, if_not_exists=True)
+        db["drugs"].create({"name": str, "name_zh": str, "drug_class": str, "targets": str}, pk="name",
+                           if_not_exists=True)
+        db["targets"].create({"symbol": str, "name_zh": str}, pk="symbol", if_not_exists=True)
+        db["drug_targets"].create({"drug": str, "target": str}, pk=("drug", "target"), if_not_exists=True,
+                                  foreign_keys=[("drug", "drugs", "name"), ("target", "targets", "symbol")])
+        for name, (cols, pk, fks) in CHILD_TABLES.items():
+            db[name].create(cols, pk=tuple(pk), foreign_keys=[("record_id", "records", "id"), *fks],
+                            if_not_exists=True)
+        db["ingest_errors"].create({"id": int, "path": str, "record": str, "reason": str, "at": str}, pk="id",
+                                   if_not_exists=True)
+        for table, indexes in INDEXES.items():
+            for cols in indexes:
+                db[table].create_index(cols, if_not_exists=True)
+
+
+def _json(value) -> Optional[str]:
+    return json.dumps(value, ensure_ascii=False) if value else None
+
+
+def record_row(rec: Record) -> dict:
+    c, t, p = rec.citation, rec.trial, rec.population
+    return {
+        "id": rec.id, "title_en": c.title.en, "title_zh": c.title.zh, "journal": c.journal,
+        "published": c.published, "year": int(c.published[:4]) if c.published else None, "doi": c.doi,
+        "pmid": c.pmid, "authors": _json(c.authors), "languages": ",".join(rec.source.languages),
+        "source_format": rec.source.format, "source_path": rec.source.path, "phase": t.phase,
+        "phase_detail": t.phase_detail, "acronym": t.acronym, "registry_ids": _json(t.registry_ids),
+        "design": _json(t.design), "conditions": _json(p.conditions), "biomarkers": _json(p.biomarkers),
+        "setting": _json(p.setting), "n_enrolled": p.n_enrolled, "n_analyzed": p.n_analyzed,
+        "drug_names": _json([d.name for d in rec.drugs]), "target_names": _json(rec.targets),
+        "abstract_en": "\n\n".join(s.en for s in rec.sections if s.en) or None,
+        "abstract_zh": "\n\n".join(s.zh for s in rec.sections if s.zh) or None,
+        "disagreements": sum(1 for x in rec.consistency if not x.agree),
+        "record_json": json.dumps(rec.to_json_dict(), ensure_ascii=False),
+    }
+
+
+def child_rows(rec: Record) -> dict[str, list[dict]]:
+    rid = rec.id
+    return {
+        "sections": [{"record_id": rid, "idx": i, "role": s.role, "en": s.en, "zh": s.zh}
+                     for i, s in enumerate(rec.sections)],
+        "record_drugs": [{"record_id": rid, "drug": d.name, "role": d.role, "name_zh": d.name_zh,
+                          "aliases": _json(d.aliases)} for d in rec.drugs],
+        "record_targets": [{"record_id": rid, "target": t} for t in rec.targets],
+        "registry_ids": [{"record_id": rid, "registry_id": r} for r in rec.trial.registry_ids],
+        "endpoints": [{"record_id": rid, "idx": i, "name": e.name, "kind": e.kind}
+                      for i, e in enumerate(rec.endpoints)],
+        "results": [{"record_id": rid, "idx": i, "endpoint": r.endpoint, "value": r.value, "unit": r.unit,
+                     "stat": r.stat, "n": r.n, "n_total": r.N, "ci_level": r.ci.level if r.ci else None,
+                     "ci_low": r.ci.low if r.ci else None, "ci_high": r.ci.high if r.ci else None, "p": r.p,
+                     "p_op": r.p_op, "arm": r.arm, "qualifier": r.qualifier} for i, r in enumerate(rec.results)],
+        "adverse_events": [{"record_id": rid, "idx": i, "term": a.term, "term_zh": a.term_zh, "grade": a.grade,
+                            "rate": a.rate, "n": a.n, "arm": a.arm} for i, a in enumerate(rec.adverse_events)],
+        "consistency": [{"record_id": rid, "idx": i, "fact": x.fact, "en": x.en, "zh": x.zh, "agree": int(x.agree)}
+                        for i, x in enumerate(rec.consistency)],
+        "spans": [{"record_id": rid, "idx": i, "field": s.field, "lang": s.lang, "part": s.part,
+                   "section": s.section, "start": s.start, "end": s.end, "text": s.text}
+                  for i, s in enumerate(rec.spans)],
+    }
+
+
+def save_records(db: sqlite_utils.Database, records: Iterable[Record]) -> int:
+    """Upsert records by id in one transaction; returns how many were written."""
+    from ingest.lexicon import lexicon  # the lexicon names drugs' and targets' Chinese names and targets
+
+    lex = lexicon()
+    count = 0
+    with db.conn:
+        for rec in records:
+            delete_record(db, rec.id, commit=False)
+            for t in sorted({t for d in rec.drugs for t in d.targets} | set(rec.targets)):
+                db["targets"].upsert({"symbol": t, "name_zh": lex.zh_name("target", t)}, pk="symbol")
+            for d in rec.drugs:
+                db["drugs"].upsert({"name": d.name, "name_zh": d.name_zh or lex.zh_name("drug", d.name),
+                                    "drug_class": d.drug_class, "targets": _json(d.targets)}, pk="name")
+                for t in d.targets:
+                    db["drug_targets"].upsert({"drug": d.name, "target": t}, pk=("drug", "target"))
+            db["records"].insert(record_row(rec), pk="id")
+            for table, rows in child_rows(rec).items():
+                if rows:
+                    db[table].insert_all(rows, pk=tuple(CHILD_TABLES[table][1]))
+            count += 1
+    return count
+
+
+def delete_record(db: sqlite_utils.Database, record_id: str, commit: bool = True) -> None:
+    def run():
+        for table in CHILD_TABLES:
+            db.execute(f"DELETE FROM [{table}] WHERE record_id = ?", [record_id])
+        db.execute("DELETE FROM records WHERE id = ?", [record_id])
+
+    if commit:
+        with db.conn:
+            run()
+    else:
+        run()
+
+
+def log_error(db: sqlite_utils.Database, path: str, record: Optional[str], reason: str) -> None:
+    with db.conn:
+        db["ingest_errors"].insert({"path": path, "record": record, "reason": reason,
+                                    "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+
+
+def load_record(db: sqlite_utils.Database, record_id: str) -> Optional[Record]:
+    rows = list(db.query("SELECT record_json FROM records WHERE id = ?", [record_id]))
+    return Record.model_validate_json(rows[0]["record_json"]) if rows else None
