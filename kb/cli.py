@@ -100,6 +100,33 @@ def demo(db_path: Path, no_serve: bool) -> None:
     sys.exit(1 if summary.failed else 0)
 
 
+@cli.command(name="eval")
+@click.argument("dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--show-misses", is_flag=True, help="List every false positive and false negative with its file.")
+def evaluate_cmd(dirs: tuple[Path, ...], as_json: bool, show_misses: bool) -> None:
+    """Score extraction against the NAME.gold.json files in DIRS: precision, recall and F1 per field,
+    overall and per file prefix (en-, zh-, bi-)."""
+    from .evaluate import evaluate, format_report
+
+    report = evaluate(dirs)
+    if as_json:
+        data = report.as_dict()
+        if show_misses:
+            data["misses"] = [{"file": m.file, "field": m.field, "kind": m.kind, "item": m.item}
+                              for m in report.misses]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(format_report(report))
+        if show_misses:
+            click.echo("")
+            for m in sorted(report.misses, key=lambda m: (m.file, m.field, m.kind)):
+                click.echo(f"{m.file}: {m.field}: {m.kind}: {m.item}")
+    if not report.files:
+        click.echo("no NAME.gold.json with its raw file found", err=True)
+        sys.exit(2)
+
+
 def main() -> None:
     """Entry point: a failure of kb itself is one line, not a traceback (KB_DEBUG=1 shows it)."""
     import os

@@ -1,0 +1,49 @@
+"""The SQLite store: upsert by id, normalised tables that hold what the record holds."""
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from kb.ingest_files import ingest_paths
+from tests.conftest import SEED
+
+
+def test_ingesting_the_seed_twice_leaves_one_record(tmp_path, seed_record):
+    db_path = tmp_path / "kb.db"
+    first = ingest_paths([SEED], db_path)
+    dump1 = list(sqlite_utils.Database(db_path).iterdump())
+    second = ingest_paths([SEED], db_path)
+    assert first.stored == second.stored == 1
+    db = sqlite_utils.Database(db_path)
+    assert db["records"].count == 1
+    assert list(db.iterdump()) == dump1  # re-ingesting changes nothing
+
+
+def test_tables_hold_what_the_record_holds(tmp_path, seed_record):
+    db_path = tmp_path / "kb.db"
+    ingest_paths([SEED], db_path)
+    db = sqlite_utils.Database(db_path)
+    rid = seed_record["id"]
+    row = next(db.query("select * from records where id = ?", [rid]))
+    assert json.loads(row["record_json"]) == seed_record
+    assert row["phase"] == "2" and row["acronym"] == "MANTRA-2" and row["n_enrolled"] == 40
+    assert row["journal"] == "Clin Cancer Res" and row["year"] == 2025
+    results = list(db.query("select endpoint, value, unit, stat, n, n_total, ci_low, ci_high, qualifier "
+                            "from results where record_id = ? order by idx", [rid]))
+    assert [(r["endpoint"], r["value"], r["n"], r["n_total"]) for r in results] == [
+        (x["endpoint"], x["value"], x["n"], x["N"]) for x in seed_record["results"]]
+    pfs = next(r for r in results if r["endpoint"] == "PFS")
+    assert (pfs["ci_low"], pfs["ci_high"], pfs["stat"]) == (1.8, 3.7, "median")
+    aes = [r["term"] for r in db.query("select term from adverse_events where record_id = ? order by idx", [rid])]
+    assert aes == [a["term"] for a in seed_record["adverse_events"]]
+    drug = next(db.query("select d.name, d.name_zh, rd.role from record_drugs rd join drugs d on d.name = rd.drug "
+                         "where rd.record_id = ?", [rid]))
+    assert drug == {"name": "milademetan", "name_zh": "米拉德美坦", "role": "experimental"}
+    assert [r["target"] for r in db.query("select target from drug_targets where drug = 'milademetan'")] == ["MDM2"]
+    assert db["sections"].count == len(seed_record["sections"])
+    assert db["spans"].count == len(seed_record["spans"])
+    assert db["consistency"].count == len(seed_record["consistency"])
+    fks = {fk.other_table for fk in db["results"].foreign_keys}
+    assert fks == {"records"}
+    assert any(i.columns == ["endpoint"] for i in db["results"].indexes)
