@@ -12,7 +12,7 @@ from .pipeline import nlp_for
 from .pipeline.facts import Fact, facts_of
 from .readers import read_path
 from .sections import align_sections
-from .text import normalize
+from .text import normalize, normalize_zh
 
 
 class Part(NamedTuple):
@@ -45,7 +45,8 @@ def extract_document(raw: RawDocument) -> Record:
         if not mine:
             continue
         nlp = nlp_for(lang)
-        for part, doc in zip(mine, nlp.pipe(normalize(p.text) for p in mine)):
+        norm = normalize_zh if lang == "zh" else normalize
+        for part, doc in zip(mine, nlp.pipe(norm(p.text) for p in mine)):
             for f in facts_of(doc):
                 f.lang, f.part, f.section, f.role = part.lang, part.part, part.section, part.role
                 f.text = part.text[f.start:f.end]  # the text as written; offsets are the same

@@ -131,8 +131,10 @@ class Merger:
 
     def drugs(self) -> list[dict]:
         found: dict[str, dict] = {}
-        facts = self._ranked(self.of("drug"), {"title": 0})
-        for f in facts + self.of("drug", self.secondary):
+        # a drug every mention of which is prior therapy ("crizotinib-refractory") is not a studied drug
+        studied = {f.value["name"] for f in self.facts if f.kind == "drug" and not f.extra.get("prior")}
+        facts = [f for f in self._ranked(self.of("drug"), {"title": 0}) if f.value["name"] in studied]
+        for f in facts + [f for f in self.of("drug", self.secondary) if f.value["name"] in studied]:
             name = f.value["name"]
             d = found.get(name)
             if d is None:

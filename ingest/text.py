@@ -43,6 +43,30 @@ def normalize(text: str) -> str:
     return out
 
 
+_T2S = None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to Simplified Chinese for matching (OpenCC t2s); the length is kept, or the text is
+    converted character by character so that offsets stay valid."""
+    global _T2S
+    if not count_cjk(text):
+        return text
+    if _T2S is None:
+        import opencc
+
+        _T2S = opencc.OpenCC("t2s")
+    out = _T2S.convert(text)
+    if len(out) != len(text):
+        out = "".join(c if len(c := _T2S.convert(ch)) == 1 else ch for ch in text)
+    return out
+
+
+def normalize_zh(text: str) -> str:
+    """What the Chinese pipeline reads: half-width figures and Simplified characters, same length."""
+    return to_simplified(normalize(text))
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 

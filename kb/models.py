@@ -93,12 +93,12 @@ class EndpointItem(Model):
 
 class CI(Model):
     level: Union[int, float] = 95
-    low: float
-    high: float
+    low: Optional[float] = None
+    high: Optional[float] = None  # None: "to not reached"
 
     @model_validator(mode="after")
     def _ordered(self) -> "CI":
-        if self.low > self.high:
+        if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError(f"CI low {self.low} > high {self.high}")
         return self
 

@@ -12,10 +12,12 @@ from .numbers import NUM, WORD_NUMBER, to_number
 
 _RATE_AFTER = re.compile(
     r"\s*(?:\(|\[|,)\s*(?:n\s*=\s*(?P<n>\d+)\s*(?:[,;]\s*|\)\s*\(|\s*\[)?)?"
-    r"(?:(?P<count>\d+|" + WORD_NUMBER.pattern + r")\s*[\[(]\s*)?(?:(?P<r>" + NUM + r")\s*%)?", re.I)
+    r"(?:(?P<count>\d+|" + WORD_NUMBER.pattern + r")\s*[\[(]\s*)?(?:(?P<r>" + NUM + r")\s*%)?"
+    r"|\s+(?:occurred|was\s+reported|were\s+reported|was\s+observed|developed)\s+in\s+(?P<r3>" + NUM + r")\s*%", re.I)
 _RATE_AFTER_ZH = re.compile(r"\s*(?:[(\[]\s*(?:(?P<count>\d+)\s*例\s*[,，]?\s*)?(?P<r>" + NUM + r")\s*%|"
                             r"(?:的)?发生率(?:为|是)?\s*(?P<r2>" + NUM + r")\s*%)")
 _EACH = re.compile(r"\s*\(\s*(?:\w+\s*)?[\[(]?\s*(?P<r>" + NUM + r")\s*%\s*[\])]?\s*each\s*\)", re.I)
+_NEGATED = re.compile(r"(?:\bno|\bwithout|\bnone\s+of|absence\s+of|未发生|未出现|无)\s*(?:\w+\s+)?$", re.I)
 _MOSTLY = re.compile(r"(?:mostly|majority|mainly|predominantly|primarily|generally|多为|主要为|均为)[,\s]*$", re.I)
 
 
@@ -41,6 +43,8 @@ class AdverseEventFacts:
                 continue
             found = []
             for span in here:
+                if _NEGATED.search(text, max(s0, span.start_char - 20), span.start_char):
+                    continue  # "no cerebral edema was reported", "未发生"
                 grade = self._grade_for(text, span.start_char, span.end_char, grades)
                 rate, n = self._rate(text, span.end_char)
                 found.append([span, grade, rate, n])
@@ -78,6 +82,8 @@ class AdverseEventFacts:
             count = to_number(m.group("count")) if m.group("count") else None
             return _num(r), int(count) if count is not None else None
         m = _RATE_AFTER.match(text, end)
+        if m and m.group("r3"):
+            return _num(m.group("r3")), None
         if not m or (m.group("r") is None and m.group("n") is None):
             return None, None
         n = m.group("n") or m.group("count")

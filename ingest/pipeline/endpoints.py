@@ -15,13 +15,16 @@ class EndpointFacts:
         lex = lexicon()
         self.kind_cues = {k: lex.cue(k, lang) for k in KINDS}
         self.context = lex.cue("endpoint_context", lang)
+        self.definition = lex.cue("definition", lang)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         terms = [s for s in doc.spans.get("kb_terms", []) if s.label_ == "ENDPOINT"]
         for sent in doc.sents:
             s0, s1 = sent.start_char, sent.end_char
-            here = [s for s in terms if s0 <= s.start_char < s1]
+            cut = self.definition.search(text, s0, s1)  # "... defined as complete or partial response"
+            here = [s for s in terms if s0 <= s.start_char < (cut.start() if cut else s1)
+                    and not s.kb_id_.startswith("-")]
             if not here:
                 continue
             cues = sorted((m.start(), m.end(), kind) for kind, cue in self.kind_cues.items()

@@ -63,7 +63,7 @@ CI = re.compile(
     r"(?P<level>\d{2}(?:\.\d)?)\s*%\s*(?:CI|confidence\s+intervals?|可信区间|置信区间)\s*(?:\{CI\}|\(CI\))?\s*"
     r"(?:[:,=]\s*|\s)?\s*[\[(]?\s*"
     r"(?P<low>-?(?:" + NUM + r"))\s*(?:%|months?|mo|个月|weeks?)?\s*(?:-|to|,|~|–|—|至|～)\s*"
-    r"(?P<high>-?(?:" + NUM + r"))\s*(?:%|months?|mo|个月|weeks?)?", re.I)
+    r"(?:(?P<high>-?(?:" + NUM + r"))\s*(?:%|months?|mo|个月|weeks?)?|(?P<nr>not\s+reached|NR|not\s+estimable|NE|未达到))", re.I)
 # a bare range in brackets right after a value: "3.5 months (1.8-3.7)"
 BARE_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至)\s*(?P<high>" + NUM + r")\s*[)\]]")
 
@@ -72,7 +72,7 @@ BARE_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至)\
 class CIValue:
     level: float
     low: float
-    high: float
+    high: Optional[float]
     start: int
     end: int
 
@@ -81,8 +81,9 @@ def find_ci(text: str, start: int = 0, end: Optional[int] = None) -> Optional[CI
     m = CI.search(text, start, len(text) if end is None else end)
     if not m:
         return None
-    low, high = to_number(m.group("low")), to_number(m.group("high"))
-    if low is None or high is None or low > high:
+    low = to_number(m.group("low"))
+    high = None if m.group("nr") else to_number(m.group("high"))
+    if low is None or (high is None and not m.group("nr")) or (high is not None and low > high):
         return None
     return CIValue(float(m.group("level")), low, high, m.start(), m.end())
 

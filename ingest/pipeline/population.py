@@ -43,12 +43,20 @@ class PopulationFacts:
         self.lex = lexicon()
         self.enrolled = self.lex.cue("enrolled", lang)
         self.analyzed = self.lex.cue("analyzed", lang)
+        rows = [r.pattern for r in self.lex.cue_rows if r.name == "prior_therapy" and r.lang == lang]
+        after = [r for r in rows if not r.endswith("$")]
+        before = [r for r in rows if r.endswith("$")]
+        never = r"(?!x)x"
+        self.prior = re.compile("|".join(after) or never, re.I)
+        self.prior_before = re.compile("|".join(before) or never, re.I)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         for m in self.enrolled.finditer(text):
             n = to_number(m.group("n"))
             start = m.start("n")
+            if re.match(r"\s*(?:and|和|与|、)\s*\d", text[m.end("n"): m.end("n") + 8]):
+                continue  # "82 and 38 patients": the second number carries the sum
             # "150 and 151 patients were randomly assigned": the arms add up
             arms = _ARMS_BEFORE.search(text, max(0, start - 40), start)
             if arms and n is not None:
@@ -69,7 +77,10 @@ class PopulationFacts:
             elif label == "SETTING":
                 add_fact(doc, "setting", {"setting": canon}, span.start_char, span.end_char)
             elif label == "DRUG":
-                add_fact(doc, "drug", {"name": canon, "written": span.text}, span.start_char, span.end_char)
+                prior = bool(self.prior.match(text, span.end_char) or
+                             self.prior_before.search(text, max(0, span.start_char - 50), span.start_char))
+                add_fact(doc, "drug", {"name": canon, "written": span.text}, span.start_char, span.end_char,
+                         prior=prior)
             elif label == "TARGET":
                 after = text[span.end_char: span.end_char + 40]
                 phrase = target_re.match(after) or _ANTI_BEFORE.search(text[max(0, span.start_char - 6): span.start_char])

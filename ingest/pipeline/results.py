@@ -26,7 +26,7 @@ UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": 
 _UNIT = r"(?P<u>%|percent\b|months?\b|mos?\b|个月|weeks?\b|wks?\b|周|days?\b|天|years?\b|yrs?\b|mg/m2|mg/kg|mg\b)"
 VALUE = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*" + _UNIT)
 # "23.6 vs 5.7 months", "93.4 and 66.0 %", "80.00%、92.00%": the unit written once for two figures
-PAIR = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM + r")\s*(?P<u1>%)?\s*(?:vs\.?|versus|and|or|对|和|与|、)\s*"
+PAIR = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM + r")\s*(?P<u1>%)?\s*(?:vs\.?|v\.?|versus|and|or|对|和|与|、)\s*"
                   r"(?P<v2>" + NUM + r")\s*" + _UNIT)
 RATIO = re.compile(r"(?P<kind>hazard\s+ratio|odds\s+ratio|relative\s+risk|risk\s+ratio|\bHR\b|\bOR\b|\bRR\b|风险比)"
                    r"(?:\s*[\[(][^\])]{0,30}[\])])?[^0-9;。]{0,40}?(?P<v>\d*\.\d+|\d+(?![\d.]*\s*%))")
@@ -89,14 +89,21 @@ class ResultFacts:
         self.respectively = lex.cue("respectively", lang)
         self.arm_group = lex.cue("arm_group", lang)
         self.drug_alias = lex.drug_alias
+        self.time_before = lex.cue("not_result_time", lang)
+        self.last_mention: Optional[Mention] = None
 
     def __call__(self, doc: Doc) -> Doc:
         terms = [s for s in doc.spans.get("kb_terms", []) if s.label_ == "ENDPOINT"]
+        self.last_mention = None
         for sent in doc.sents:
             mentions = _mentions(doc.text, [s for s in terms if sent.start_char <= s.start_char < sent.end_char])
-            if mentions:
+            if mentions or self.last_mention:
                 for fig in self.sentence(doc.text, sent.start_char, sent.end_char, mentions, doc):
-                    self._emit(doc, fig)
+                    if fig.endpoint.code != "-":
+                        self._emit(doc, fig)
+            real = [m for m in mentions if m.code != "-"]
+            if real:
+                self.last_mention = real[-1]
         return doc
 
     # -- one sentence -----------------------------------------------------------------------------------------
@@ -115,16 +122,18 @@ class ResultFacts:
         fenced += [(p.start, p.end) for p in pvals]
         figures = self._figures(text, s0, s1, fenced, mentions)
         figures = [f for f in figures if self._tie(text, f, mentions, s0)]
+        self._pairs_to_two_endpoints(text, figures, mentions)
         for f in figures:
             self._attach_ci(text, f, cis, figures)
-            self._attach_fraction(text, f, mentions)
+            self._attach_fraction(text, f, mentions, s0)
             self._stat_and_qualifiers(text, f, s0)
-        self._attach_p(figures, pvals)
+        self._attach_p(text, figures, pvals)
         self._arms(text, s0, s1, figures, mentions)
         return figures
 
     def _figures(self, text, s0, s1, fenced, mentions) -> list[Figure]:
         out: list[Figure] = []
+        self._pair_of: dict[int, Figure] = {}
 
         def free(a: int, b: int) -> bool:
             return not any(a < e and s < b for s, e in fenced) and not any(a < f.end and f.start < b for f in out)
@@ -136,13 +145,19 @@ class ResultFacts:
         for m in PAIR.finditer(text, s0, s1):
             if free(m.start(), m.end()):
                 unit = UNITS[m.group("u").lower()]
-                out.append(Figure(m.start("v1"), m.end("v1"), float(m.group("v1").replace(",", "")), unit))
-                out.append(Figure(m.start("v2"), m.end(), float(m.group("v2").replace(",", "")), unit))
+                a = Figure(m.start("v1"), m.end("v1"), float(m.group("v1").replace(",", "")), unit)
+                b = Figure(m.start("v2"), m.end(), float(m.group("v2").replace(",", "")), unit)
+                a.qualifiers, b.qualifiers = [], []
+                a.tail, b.tail = 0, 0
+                out += [a, b]
+                self._pair_of[id(a)] = b
         for m in VALUE.finditer(text, s0, s1):
             if free(m.start(), m.end()):
                 unit = UNITS[m.group("u").lower()]
                 if unit in ("mg", "mg/m2", "mg/kg", "days", "years") and not self._dose_endpoint(text, m, mentions):
                     continue
+                if unit != "%" and self.time_before.search(text, max(s0, m.start() - 16), m.start()):
+                    continue  # "at 3 months", "within 3 months": a time point, not a figure
                 out.append(Figure(m.start(), m.end(), float(m.group("v").replace(",", "")), unit))
         out += self._counts(text, mentions, fenced, out)
         return sorted(out, key=lambda f: f.start)
@@ -180,12 +195,34 @@ class ResultFacts:
             out.append(fig)
         return out
 
+    def _share_of_patients(self, text: str, f: Figure) -> bool:
+        """'96 patients (79%)', 'Twelve (10%)': a count with its percentage of patients."""
+        head = text[max(0, f.start - 40): f.start]
+        return f.unit == "%" and bool(re.search(
+            r"(?:\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$",
+            head, re.I))
+
     def _tie(self, text: str, f: Figure, mentions: list[Mention], s0: int) -> bool:
         """Tie a figure to its endpoint: the nearest named before it (or just after, "78% ... achieved a
         complete MRD response"); figures of follow-up, age, dose or a share of patients are dropped."""
         if f.endpoint is not None:
             return True
+        if re.match(r"\s*(?:CI|confidence)", text[f.end: f.end + 12]):
+            return False
+        if self._share_of_patients(text, f):
+            # a share is a result only when an endpoint follows in the clause ("10 (43%) had a complete response")
+            clause_end = min([i for i in (text.find(";", f.end), text.find(".", f.end + 1)) if i >= 0] or [len(text)])
+            after = [x for x in mentions if f.end <= x.start < min(clause_end, f.end + 80)]
+            verb = re.match(r"\s*[)\]]?\s*(?:of\s+(?:the\s+)?\d+\s+(?:[\w-]+\s+){0,3}?)?(?:patients\s+)?"
+                            r"(?:had|achieved|attained|experienced|showed|reached|obtained|were\s+in)\b", text[f.end:])
+            if after and verb:
+                f.endpoint = after[0]
+                return True
+            return False
         before = [x for x in mentions if x.end <= f.start]
+        if not before and f.stat in ("hr", "or", "rr") and self.last_mention and not mentions:
+            f.endpoint = self.last_mention  # "The hazard ratio (HR) was 0.229": the endpoint just reported
+            return True
         if before:
             x = before[-1]
             between = text[x.end: f.start]
@@ -211,7 +248,7 @@ class ResultFacts:
         for ci in cis:
             if f.end <= ci.start < min(nxt, f.end + 40):
                 f.ci = {"level": as_int_or_float(ci.level), "low": as_int_or_float(ci.low),
-                        "high": as_int_or_float(ci.high)}
+                        "high": None if ci.high is None else as_int_or_float(ci.high)}
                 f.tail = max(f.tail, ci.end + (1 if text[ci.end: ci.end + 1] in (")", "]") else 0))
                 return
         m = BARE_RANGE.match(text, f.end)
@@ -221,7 +258,18 @@ class ResultFacts:
                 f.ci = {"level": 95, "low": as_int_or_float(low), "high": as_int_or_float(high)}
                 f.tail = max(f.tail, m.end())
 
-    def _attach_fraction(self, text, f: Figure, mentions) -> None:
+    def _pairs_to_two_endpoints(self, text, figures, mentions) -> None:
+        """'The median PFS and OS were 2.8 and 13.2 months': a pair of figures after a pair of endpoints."""
+        for i, x in enumerate(mentions[:-1]):
+            y = mentions[i + 1]
+            if not re.fullmatch(r"\s*(?:and|和|及|与|、)\s*", text[x.end:y.start]):
+                continue
+            for a in figures:
+                b = self._pair_of.get(id(a))
+                if b is not None and a.endpoint is y and b.endpoint is y:
+                    a.endpoint = x
+
+    def _attach_fraction(self, text, f: Figure, mentions, s0: int = 0) -> None:
         if f.unit != "%":
             return
         m = FRACTION.match(text, f.end)
@@ -231,6 +279,24 @@ class ResultFacts:
             return
         x = f.endpoint
         if x is None:
+            return
+        # "Eighty-eight (78%) of 113 evaluable patients achieved ...", "10 (43%)" after "Of the 23 patients"
+        m = re.match(r"\s*[)\]]\s*(?:of|/)\s*(?P<N>\d+)", text[f.end:f.end + 20])
+        head = re.search(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", text[max(0, f.start - 40): f.start], re.I)
+        if head and x.start > f.end:
+            f.n = int(to_number(head.group("n")) or 0) or None
+            if m:
+                f.N = int(m.group("N"))
+            else:
+                of = re.search(r"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+", text[max(0, f.start - 200): f.start], re.I)
+                if of:
+                    f.N = int(of.group("N"))
+            return
+        # "In 96 patients ..., the ORR was 45%", "CNS ORR in 35 patients ... was 57%"
+        win = text[max(s0, min(x.start, f.start) - 80): f.start]
+        m = re.search(r"\b(?:in|among|of|for)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+(?:\w+\s+){0,2}?(?:patients|participants|subjects)\b", win, re.I)
+        if m and x.code in ("ORR", "DCR", "CBR", "CR", "PR", "pCR", "MRD"):
+            f.N = int(m.group("N"))
             return
         # "87 of 143 patients had an objective response (60.8%" / "1 confirmed response (3.2%)"
         head = text[max(0, x.start - 60): x.start]
@@ -271,18 +337,22 @@ class ResultFacts:
             elif self.mean.search(window):
                 f.stat = "mean"
 
-    def _attach_p(self, figures: list[Figure], pvals) -> None:
+    def _attach_p(self, text: str, figures: list[Figure], pvals) -> None:
         """A p-value goes on the figures it closes: those after the previous p-value with the endpoint of
-        the figure just before it (the two arms compared, and the HR)."""
+        the figure just before it (the arms compared, and the HR). A p written right after a ratio's
+        own CI with a comma ("HR 0.19 [95% CI ...], p < 0.0001") is the ratio's alone."""
         prev = -1
         for p in pvals:
             group = [f for f in figures if prev < f.start < p.start]
             prev = p.end
             if not group:
                 continue
-            last = group[-1].endpoint.code
+            last = group[-1]
+            between = text[max(last.end, last.tail): p.start]
+            if last.stat in ("hr", "or", "rr") and re.fullmatch(r"\s*[\])]?\s*,\s*", between):
+                group = [last]
             for f in group:
-                if f.endpoint.code == last and f.p is None:
+                if f.endpoint.code == last.endpoint.code and f.p is None:
                     f.p, f.p_op = p.p, p.op
 
     def _arms(self, text, s0, s1, figures, mentions) -> None:
@@ -317,10 +387,9 @@ class ResultFacts:
                 codes.append(x.code)
         # several endpoints named, one figure each: "1年无进展生存率、总生存率分别为 80%、92%"
         same = [x for x in mentions if x.start < figs[0].start]
-        if len(codes) == len(figs) and len(codes) > 1:
-            for f, code in zip(figs, codes):
-                x = next(m for m in same if m.code == code)
-                f.endpoint = x
+        if len(codes) > 1 and len(figs) % len(codes) == 0:
+            for f, code in zip(figs, codes * (len(figs) // len(codes))):
+                f.endpoint = next(m for m in same if m.code == code)
             return
         names = self._arm_list(text, s0, figs[0].start)
         if len(names) >= 2:
@@ -362,7 +431,7 @@ def _mentions(text: str, spans: list[Span]) -> list[Mention]:
     for s in spans:
         code, _, qual = s.kb_id_.partition("|")
         if code == "AE":
-            continue
+            continue  # safety as an endpoint has no figure of its own; adverse events are their own facts
         m = Mention(s.start_char, s.end_char, code, qual or None)
         if out:
             prev = out[-1]
@@ -370,7 +439,9 @@ def _mentions(text: str, spans: list[Span]) -> list[Mention]:
                 continue
             gap = text[prev.end: m.start]
             if re.fullmatch(r"\s*[(\[][^)\]]*", gap) and ")" not in gap:
-                prev.end = max(prev.end, _close_paren(text, m.end))
+                close = _close_paren(text, m.end)
+                # "客观缓解率(CR+PR)" is one mention; "(ORR; 93.5% vs 73.0%)" holds figures of the ORR
+                prev.end = max(prev.end, m.end if re.search(r"\d", text[m.end:close]) else close)
                 continue
         out.append(m)
     return out
