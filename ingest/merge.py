@@ -132,7 +132,16 @@ class Merger:
     def drugs(self) -> list[dict]:
         found: dict[str, dict] = {}
         # a drug every mention of which is prior therapy ("crizotinib-refractory") is not a studied drug
-        studied = {f.value["name"] for f in self.facts if f.kind == "drug" and not f.extra.get("prior")}
+        drug_facts = [f for f in self.facts if f.kind == "drug"]
+        prior = {f.value["name"] for f in drug_facts if f.extra.get("prior")}
+        # a drug named as prior therapy ("crizotinib-refractory") and otherwise only in the background
+        # ("Crizotinib confers improved ...") is not a studied drug
+        studied = {f.value["name"] for f in drug_facts
+                   if not f.extra.get("prior") and not (f.role == "background" and f.value["name"] in prior)}
+        for name in list(studied):
+            mentions = [f for f in self.primary if f.kind == "drug" and f.value["name"] == name]
+            if len(mentions) == 1 and mentions[0].role in ("results", "conclusions"):
+                studied.discard(name)  # "48% of whom received tocilizumab": supportive care
         facts = [f for f in self._ranked(self.of("drug"), {"title": 0}) if f.value["name"] in studied]
         for f in facts + [f for f in self.of("drug", self.secondary) if f.value["name"] in studied]:
             name = f.value["name"]
@@ -237,6 +246,11 @@ class Merger:
         if analyzed:
             pop["n_analyzed"] = analyzed[0].value["n"]
             self.span("population.n_analyzed", analyzed[0], self.first_zh("n_analyzed", "n", pop["n_analyzed"]))
+            # a response rate given without its denominator is over the patients analysed for response
+            for r in results:
+                if (r["endpoint"] == "ORR" and r["unit"] == "%" and r.get("n") is None
+                        and r.get("N") is None and not r.get("arm") and not r.get("qualifier")):
+                    r["N"] = pop["n_analyzed"]
         else:
             primary = {e["name"] for e in endpoints if e["kind"] == "primary"}
             for i, r in enumerate(results):

@@ -53,6 +53,11 @@ _NOT_RESULT_AFTER = re.compile(r"^\s*\)?\s*(?:of\s+(?:the\s+)?patients\s+(?:had|
 _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|reduced\s+by|reduction\s+of|decreased\s+by)了?\s*$", re.I)
 
 
+_DIFFERENCE = re.compile(r"(?:estimated\s+)?(?:treatment\s+|absolute\s+|risk\s+)?difference(?:\s+of)?\s*,?\s*$|差异为\s*$", re.I)
+# "18 (29%; 18-41)": a CI written after a semicolon without its name
+_SEMI_RANGE = re.compile(r"\s*;\s*(?P<low>" + NUM + r")\s*%?\s*(?:-|to|–)\s*(?P<high>" + NUM + r")\s*%?\s*[)\]]")
+
+
 @dataclass
 class Mention:
     start: int
@@ -90,6 +95,7 @@ class ResultFacts:
         self.arm_group = lex.cue("arm_group", lang)
         self.drug_alias = lex.drug_alias
         self.time_before = lex.cue("not_result_time", lang)
+        self.versus = lex.cue("versus", lang)
         self.last_mention: Optional[Mention] = None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -108,6 +114,7 @@ class ResultFacts:
 
     # -- one sentence -----------------------------------------------------------------------------------------
     def sentence(self, text: str, s0: int, s1: int, mentions: list[Mention], doc: Doc) -> list[Figure]:
+        self._last_share = None
         fenced: list[tuple[int, int]] = []
         cis = []
         pos = s0
@@ -125,7 +132,7 @@ class ResultFacts:
         self._pairs_to_two_endpoints(text, figures, mentions)
         for f in figures:
             self._attach_ci(text, f, cis, figures)
-            self._attach_fraction(text, f, mentions, s0)
+            self._attach_fraction(text, f, mentions, s0, figures)
             self._stat_and_qualifiers(text, f, s0)
         self._attach_p(text, figures, pvals)
         self._arms(text, s0, s1, figures, mentions)
@@ -211,12 +218,21 @@ class ResultFacts:
             return False
         if self._share_of_patients(text, f):
             # a share is a result only when an endpoint follows in the clause ("10 (43%) had a complete response")
-            clause_end = min([i for i in (text.find(";", f.end), text.find(".", f.end + 1)) if i >= 0] or [len(text)])
-            after = [x for x in mentions if f.end <= x.start < min(clause_end, f.end + 80)]
-            verb = re.match(r"\s*[)\]]?\s*(?:of\s+(?:the\s+)?\d+\s+(?:[\w-]+\s+){0,3}?)?(?:patients\s+)?"
+            verb = re.match(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]?\s*(?:of\s+(?:the\s+)?\d+\s+(?:[\w-]+\s+){0,3}?)?"
+                            r"(?:patients\s+)?(?:(?:in|on|with|receiving)\s+(?:the\s+)?[\w+\- ]{1,40}?\s+(?:group|arm)\s+)?"
                             r"(?:had|achieved|attained|experienced|showed|reached|obtained|were\s+in)\b", text[f.end:])
-            if after and verb:
-                f.endpoint = after[0]
+            if verb:
+                at = f.end + verb.end()
+                after = [x for x in mentions if at <= x.start < at + 40]
+                if after:
+                    f.endpoint = after[0]
+                    self._last_share = f
+                    return True
+            # "... achieved an objective response compared with 18 (29%; 18-41) of 63 patients": the same endpoint
+            prev = getattr(self, "_last_share", None)
+            if prev is not None and prev.endpoint and prev.end < f.start and self.versus.search(
+                    text, max(prev.end, f.start - 40), f.start):
+                f.endpoint = prev.endpoint
                 return True
             return False
         before = [x for x in mentions if x.end <= f.start]
@@ -251,8 +267,8 @@ class ResultFacts:
                         "high": None if ci.high is None else as_int_or_float(ci.high)}
                 f.tail = max(f.tail, ci.end + (1 if text[ci.end: ci.end + 1] in (")", "]") else 0))
                 return
-        m = BARE_RANGE.match(text, f.end)
-        if m and f.unit in ("months", "weeks") and m.start() < nxt:
+        m = BARE_RANGE.match(text, f.end) or (_SEMI_RANGE.match(text, f.end) if f.unit == "%" else None)
+        if m and f.unit in ("months", "weeks", "%") and m.start() < nxt:
             low, high = to_number(m.group("low")), to_number(m.group("high"))
             if low is not None and high is not None and low <= f.value <= high:
                 f.ci = {"level": 95, "low": as_int_or_float(low), "high": as_int_or_float(high)}
@@ -269,7 +285,7 @@ class ResultFacts:
                 if b is not None and a.endpoint is y and b.endpoint is y:
                     a.endpoint = x
 
-    def _attach_fraction(self, text, f: Figure, mentions, s0: int = 0) -> None:
+    def _attach_fraction(self, text, f: Figure, mentions, s0: int = 0, figures=()) -> None:
         if f.unit != "%":
             return
         m = FRACTION.match(text, f.end)
@@ -281,9 +297,9 @@ class ResultFacts:
         if x is None:
             return
         # "Eighty-eight (78%) of 113 evaluable patients achieved ...", "10 (43%)" after "Of the 23 patients"
-        m = re.match(r"\s*[)\]]\s*(?:of|/)\s*(?P<N>\d+)", text[f.end:f.end + 20])
+        m = re.match(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]\s*(?:of|/)\s*(?P<N>\d+)", text[f.end:f.end + 60])
         head = re.search(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", text[max(0, f.start - 40): f.start], re.I)
-        if head and x.start > f.end:
+        if head and (x.start > f.end or self._share_of_patients(text, f)):
             f.n = int(to_number(head.group("n")) or 0) or None
             if m:
                 f.N = int(m.group("N"))
@@ -295,6 +311,9 @@ class ResultFacts:
         # "In 96 patients ..., the ORR was 45%", "CNS ORR in 35 patients ... was 57%"
         win = text[max(s0, min(x.start, f.start) - 80): f.start]
         m = re.search(r"\b(?:in|among|of|for)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+(?:\w+\s+){0,2}?(?:patients|participants|subjects)\b", win, re.I)
+        win_start = f.start - len(win)
+        if m and any(win_start + m.end() <= g.start < f.start for g in figures):
+            m = None  # another figure stands between: the count is that figure's
         if m and x.code in ("ORR", "DCR", "CBR", "CR", "PR", "pCR", "MRD"):
             f.N = int(m.group("N"))
             return
@@ -351,6 +370,10 @@ class ResultFacts:
             between = text[max(last.end, last.tail): p.start]
             if last.stat in ("hr", "or", "rr") and re.fullmatch(r"\s*[\])]?\s*,\s*", between):
                 group = [last]
+            diff = _DIFFERENCE.search(text, max(0, last.start - 40), last.start)
+            if diff:  # "estimated treatment difference 26% [...]; p=0.0016": the p of the difference
+                last.qualifiers.append(re.sub(r"\s+", " ", diff.group(0).strip()))
+                group = [last]
             for f in group:
                 if f.endpoint.code == last.endpoint.code and f.p is None:
                     f.p, f.p_op = p.p, p.op
@@ -370,7 +393,7 @@ class ResultFacts:
                 for m in self.arm_group.finditer(text, prev_end, f.start):
                     pass
                 if m:
-                    f.arm = m.group("arm")
+                    f.arm = _zh_arm(m.group("arm")) + "组"
                 continue
             stop = min(nxt, max(f.tail, f.end) + 45, s1)
             m = self.arm_group.search(text, max(f.tail, f.end), stop)
@@ -378,7 +401,7 @@ class ResultFacts:
                 f.arm = self._arm_name(m.group("arm"))
 
     def _respectively(self, text, s0, resp_at, figures, mentions) -> None:
-        figs = [f for f in figures if f.start < resp_at + 60 and f.stat not in ("hr", "or", "rr")]
+        figs = [f for f in figures if f.stat not in ("hr", "or", "rr")]
         if len(figs) < 2:
             return
         codes = []
@@ -387,9 +410,13 @@ class ResultFacts:
                 codes.append(x.code)
         # several endpoints named, one figure each: "1年无进展生存率、总生存率分别为 80%、92%"
         same = [x for x in mentions if x.start < figs[0].start]
-        if len(codes) > 1 and len(figs) % len(codes) == 0:
+        listed = _listed_before(text, mentions, resp_at)
+        if listed:
+            codes = [x.code for x in listed]
+            figs = [f for f in figs if f.start > listed[-1].end]
+        if len(codes) > 1 and figs and len(figs) % len(codes) == 0:
             for f, code in zip(figs, codes * (len(figs) // len(codes))):
-                f.endpoint = next(m for m in same if m.code == code)
+                f.endpoint = next(m for m in (listed or same) if m.code == code)
             return
         names = self._arm_list(text, s0, figs[0].start)
         if len(names) >= 2:
@@ -445,6 +472,26 @@ def _mentions(text: str, spans: list[Span]) -> list[Mention]:
                 continue
         out.append(m)
     return out
+
+
+def _zh_arm(arm: str) -> str:
+    """'显著高于对照' → '对照': the arm is what follows the last comparison word."""
+    parts = re.split(r"[于的与和及较比为在中]", arm)
+    return parts[-1] or arm
+
+
+def _listed_before(text: str, mentions: list[Mention], at: int) -> list[Mention]:
+    """The endpoints listed right before "respectively"/"分别": 'PFS and OS were', '无进展生存率、总生存率分别'."""
+    before = [x for x in mentions if x.end <= at]
+    if not before or at - before[-1].end > 40:
+        return []
+    out = [before[-1]]
+    for x in reversed(before[:-1]):
+        if re.fullmatch(r"\s*(?:,|、|，|和|及|与|and|or|,\s*and)\s*", text[x.end: out[0].start]):
+            out.insert(0, x)
+        else:
+            break
+    return out if len(out) > 1 else []
 
 
 def _close_paren(text: str, pos: int) -> int:

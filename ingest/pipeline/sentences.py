@@ -12,7 +12,7 @@ _EN_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
 _EN_NO_END = re.compile(r"(?:\b(?:vs|al|e\.g|i\.e|Fig|Figs|No|approx|ca|cf|Dr|Drs|Mr|Mrs|Ms|St|Inc|Ltd|Co|Jr|Sr|"
                         r"resp|incl|min|max|Ref|Vol|pp|mg|wk|mo|yr|hr)\.|\b[A-Z]\.)$")
 # Chinese ends at 。！？ (and at ". " between Han characters, as some journals write)
-_ZH_END = re.compile(r"(?<=[。！？!?])|(?<=[\u4e00-\u9fff)]\.)\s*(?=[\u4e00-\u9fff(（\[【])|(?<=;)\s*(?=\(\d+\))")
+_ZH_END = re.compile(r"(?<=[。！？!?])|(?<=[\u4e00-\u9fff)]\.)\s*(?=[\u4e00-\u9fff(（\[【])|(?<=[;；])\s*(?=\(\d+\)|[①-⑳])")
 
 
 def sentence_starts(text: str, lang: str) -> list[int]:

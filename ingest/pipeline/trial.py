@@ -39,6 +39,7 @@ class TrialFacts:
         self.series = re.compile(
             r"\b(?P<a>(?:" + "|".join(re.escape(s) for s in series) + r")(?:[\s-]?[A-Z]{0,3}\d{1,4}(?:-\d+)?[A-Za-z]?)?)"
             r"(?![\w-])")
+        self.not_acronym = self.lex.cue("not_acronym", lang)
         self.known_terms = {t.lower() for t in self.lex.drug_alias} | {t.lower() for t in self.lex.target_alias} | {
             e.term.lower() for e in self.lex.endpoints} | set(self.lex.condition_alias)
 
@@ -80,6 +81,8 @@ class TrialFacts:
         if not strong and not _acronym_shaped(a):
             return
         if a.lower() in self.known_terms or re.fullmatch(r"(?:NCT|ChiCTR|ISRCTN|UMIN)\w*|[IVX]+|\d+", a):
+            return
+        if self.not_acronym.search(a):
             return
         seen.add((start, m.end("a")))
         add_fact(doc, "acronym", {"acronym": a}, start, m.end("a"), strong=strong)
