@@ -55,22 +55,23 @@ def extract(files: tuple[Path, ...], pretty: bool) -> None:
 @click.option("--db", "db_path", default="kb.db", show_default=True, type=click.Path(path_type=Path),
               help="SQLite database to write (created if missing).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths: tuple[Path, ...], db_path: Path, as_json: bool) -> None:
+@click.option("--force", is_flag=True, help="Re-extract files whose content has not changed since the last run.")
+def ingest(paths: tuple[Path, ...], db_path: Path, as_json: bool, force: bool) -> None:
     """Extract every file in PATHS (files or folders) and store the records in the database.
 
-    Records are upserted by id: ingesting the same files again changes nothing. Bad files are
-    reported on stderr and in the ingest_errors table; the others are stored. Exit status 1 when
-    anything failed.
+    Records are upserted by id, and files whose content is unchanged since the last run are skipped:
+    ingesting the same files again changes nothing. Batches are committed as they go, so an
+    interrupted run loses nothing already stored. Bad files are reported on stderr and in the
+    ingest_errors table; the others are stored. Exit status 1 when anything failed.
     """
     from .ingest_files import ingest_paths, iter_files
 
     files = list(iter_files(paths))
     with click.progressbar(length=len(files), label="ingesting", file=sys.stderr,
                            show_pos=True) as bar:
-        summary = ingest_paths(files, db_path, on_error=_err, progress=lambda _p: bar.update(1))
+        summary = ingest_paths(files, db_path, on_error=_err, progress=lambda _p: bar.update(1), force=force)
     if as_json:
-        click.echo(json.dumps({"files": summary.files, "read": summary.read, "stored": summary.stored,
-                               "failed": summary.failed, "db": str(db_path)}))
+        click.echo(json.dumps({**summary.as_dict(), "db": str(db_path)}))
     else:
         click.echo(f"{summary.line()} → {db_path}")
     sys.exit(1 if summary.failed else 0)

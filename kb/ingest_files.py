@@ -1,13 +1,15 @@
 """Walking files and folders, extracting each and storing what came out: the API behind `kb ingest`."""
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from ingest.extract import Outcome, extract_path
 
-from .store import log_error, open_db, save_records
+from .store import known_sources, open_db, save_batch
 
 SUFFIXES = {".txt", ".xml", ".gz", ".nbib", ".medline", ".ris", ".enw"}
 
@@ -29,38 +31,75 @@ class IngestSummary:
     files: int = 0
     read: int = 0
     stored: int = 0
+    unchanged: int = 0
     failed: int = 0
     errors: list[Outcome] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"{self.files} files, {self.read} records read, {self.stored} stored, {self.failed} failed")
+        return (f"{self.files} files: {self.read} records read, {self.stored} stored, "
+                f"{self.unchanged} files unchanged, {self.failed} failed")
+
+    def as_dict(self) -> dict:
+        return {"files": self.files, "read": self.read, "stored": self.stored, "unchanged": self.unchanged,
+                "failed": self.failed}
+
+
+def file_hash(path: Path) -> tuple[Optional[str], int]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None, 0
+    return hashlib.sha256(data).hexdigest(), len(data)
 
 
 def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
                  on_error: Optional[Callable[[Outcome], None]] = None,
-                 progress: Optional[Callable[[Path], None]] = None, batch: int = 200) -> IngestSummary:
-    """Extract every file and upsert its records into the database, batch by batch; failures are
-    logged to ``ingest_errors`` and passed to ``on_error``, and never stop the run."""
+                 progress: Optional[Callable[[Path], None]] = None, batch: int = 200,
+                 force: bool = False) -> IngestSummary:
+    """Extract every file and upsert its records into the database, in batches of about ``batch``
+    records each committed with the files' content hashes; files whose hash is already stored are
+    skipped unless ``force``. Failures go to ``ingest_errors`` and ``on_error`` and never stop the run."""
     db = open_db(db_path)
+    known = known_sources(db)
     summary = IngestSummary()
-    pending = []
+    records: list = []
+    sources: list[dict] = []
+    errors: list[dict] = []
+
+    def flush() -> None:
+        nonlocal records, sources, errors
+        if sources:
+            summary.stored += save_batch(db, records, sources, errors)
+        records, sources, errors = [], [], []
+
     for path in iter_files(paths):
         summary.files += 1
+        digest, size = file_hash(path)
+        if digest is not None and not force and known.get(str(path)) == digest:
+            summary.unchanged += 1
+            if progress:
+                progress(path)
+            continue
+        ids, failed = [], 0
         for outcome in extract_path(path):
             if outcome.record is not None:
                 summary.read += 1
-                pending.append(outcome.record)
+                records.append(outcome.record)
+                ids.append(outcome.record.id)
             else:
+                failed += 1
                 summary.failed += 1
                 summary.errors.append(outcome)
-                log_error(db, outcome.path, None if outcome.index is None else str(outcome.index), outcome.error)
+                errors.append({"path": outcome.path, "record": "" if outcome.index is None else str(outcome.index),
+                               "reason": outcome.error})
                 if on_error:
                     on_error(outcome)
-        if len(pending) >= batch:
-            summary.stored += save_records(db, pending)
-            pending = []
+        if digest is not None:
+            sources.append({"path": str(path), "sha256": digest, "size": size,
+                            "records": json.dumps(ids), "failed": failed})
+        if len(records) >= batch:
+            flush()
         if progress:
             progress(path)
-    if pending:
-        summary.stored += save_records(db, pending)
+    flush()
     return summary

@@ -8,7 +8,6 @@ nothing and duplicates nothing.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -54,8 +53,9 @@ INDEXES = {
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """The database at ``path``, with every table created (idempotent)."""
+    """The database at ``path``, with every table created (idempotent); WAL, so readers never block."""
     db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA foreign_keys = ON")
     ensure_schema(db)
     return db
@@ -73,8 +73,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for name, (cols, pk, fks) in CHILD_TABLES.items():
             db[name].create(cols, pk=tuple(pk), foreign_keys=[("record_id", "records", "id"), *fks],
                             if_not_exists=True)
-        db["ingest_errors"].create({"id": int, "path": str, "record": str, "reason": str, "at": str}, pk="id",
+        db["ingest_errors"].create({"path": str, "record": str, "reason": str}, pk=("path", "record"),
                                    if_not_exists=True)
+        db["sources"].create({"path": str, "sha256": str, "size": int, "records": str, "failed": int}, pk="path",
+                             if_not_exists=True)
         for table, indexes in INDEXES.items():
             for cols in indexes:
                 db[table].create_index(cols, if_not_exists=True)
@@ -127,47 +129,76 @@ def child_rows(rec: Record) -> dict[str, list[dict]]:
     }
 
 
-def save_records(db: sqlite_utils.Database, records: Iterable[Record]) -> int:
-    """Upsert records by id in one transaction; returns how many were written."""
-    from ingest.lexicon import lexicon  # the lexicon names drugs' and targets' Chinese names and targets
+def _insert_many(db: sqlite_utils.Database, table: str, rows: list[dict], verb: str = "INSERT") -> None:
+    if not rows:
+        return
+    cols = list(rows[0])
+    sql = (f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+           f"VALUES ({', '.join('?' for _ in cols)})")
+    db.conn.executemany(sql, [[r[c] for c in cols] for r in rows])
+
+
+def _delete_records(db: sqlite_utils.Database, ids: list[str]) -> None:
+    params = [[i] for i in ids]
+    for table in CHILD_TABLES:
+        db.conn.executemany(f"DELETE FROM [{table}] WHERE record_id = ?", params)
+    db.conn.executemany("DELETE FROM records WHERE id = ?", params)
+
+
+def _write_records(db: sqlite_utils.Database, records: list[Record]) -> None:
+    from ingest.lexicon import lexicon  # the lexicon gives drugs' and targets' Chinese names
 
     lex = lexicon()
-    count = 0
+    _delete_records(db, [r.id for r in records])
+    targets, drugs, drug_targets = {}, {}, set()
+    for rec in records:
+        for t in {t for d in rec.drugs for t in d.targets} | set(rec.targets):
+            targets[t] = {"symbol": t, "name_zh": lex.zh_name("target", t)}
+        for d in rec.drugs:
+            drugs[d.name] = {"name": d.name, "name_zh": d.name_zh or lex.zh_name("drug", d.name),
+                             "drug_class": d.drug_class, "targets": _json(d.targets)}
+            drug_targets.update((d.name, t) for t in d.targets)
+    _insert_many(db, "targets", sorted(targets.values(), key=lambda r: r["symbol"]), "INSERT OR REPLACE")
+    _insert_many(db, "drugs", sorted(drugs.values(), key=lambda r: r["name"]), "INSERT OR REPLACE")
+    _insert_many(db, "drug_targets", [{"drug": d, "target": t} for d, t in sorted(drug_targets)], "INSERT OR IGNORE")
+    _insert_many(db, "records", [record_row(r) for r in records], "INSERT OR REPLACE")
+    children: dict[str, list[dict]] = {t: [] for t in CHILD_TABLES}
+    for rec in records:
+        for table, rows in child_rows(rec).items():
+            children[table] += rows
+    for table, rows in children.items():
+        _insert_many(db, table, rows, "INSERT OR REPLACE")
+
+
+def save_records(db: sqlite_utils.Database, records: Iterable[Record]) -> int:
+    """Upsert records by id in one transaction; returns how many were written."""
+    batch = list({r.id: r for r in records}.values())
     with db.conn:
-        for rec in records:
-            delete_record(db, rec.id, commit=False)
-            for t in sorted({t for d in rec.drugs for t in d.targets} | set(rec.targets)):
-                db["targets"].upsert({"symbol": t, "name_zh": lex.zh_name("target", t)}, pk="symbol")
-            for d in rec.drugs:
-                db["drugs"].upsert({"name": d.name, "name_zh": d.name_zh or lex.zh_name("drug", d.name),
-                                    "drug_class": d.drug_class, "targets": _json(d.targets)}, pk="name")
-                for t in d.targets:
-                    db["drug_targets"].upsert({"drug": d.name, "target": t}, pk=("drug", "target"))
-            db["records"].insert(record_row(rec), pk="id")
-            for table, rows in child_rows(rec).items():
-                if rows:
-                    db[table].insert_all(rows, pk=tuple(CHILD_TABLES[table][1]))
-            count += 1
-    return count
+        _write_records(db, batch)
+    return len(batch)
 
 
-def delete_record(db: sqlite_utils.Database, record_id: str, commit: bool = True) -> None:
-    def run():
-        for table in CHILD_TABLES:
-            db.execute(f"DELETE FROM [{table}] WHERE record_id = ?", [record_id])
-        db.execute("DELETE FROM records WHERE id = ?", [record_id])
-
-    if commit:
-        with db.conn:
-            run()
-    else:
-        run()
-
-
-def log_error(db: sqlite_utils.Database, path: str, record: Optional[str], reason: str) -> None:
+def save_batch(db: sqlite_utils.Database, records: list[Record], sources: list[dict], errors: list[dict]) -> int:
+    """One transaction: the records of some files, those files' hashes and their errors. A run killed
+    before the commit leaves no trace of the batch, so running again redoes exactly it."""
+    batch = list({r.id: r for r in records}.values())
     with db.conn:
-        db["ingest_errors"].insert({"path": path, "record": record, "reason": reason,
-                                    "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        _write_records(db, batch)
+        paths = [[s["path"]] for s in sources]
+        db.conn.executemany("DELETE FROM ingest_errors WHERE path = ?", paths)
+        _insert_many(db, "ingest_errors", errors, "INSERT OR REPLACE")
+        _insert_many(db, "sources", sources, "INSERT OR REPLACE")
+    return len(batch)
+
+
+def delete_record(db: sqlite_utils.Database, record_id: str) -> None:
+    with db.conn:
+        _delete_records(db, [record_id])
+
+
+def known_sources(db: sqlite_utils.Database) -> dict[str, str]:
+    """Path → content hash of every file already ingested."""
+    return {row[0]: row[1] for row in db.execute("SELECT path, sha256 FROM sources")}
 
 
 def load_record(db: sqlite_utils.Database, record_id: str) -> Optional[Record]:
