@@ -84,6 +84,8 @@ class Merger:
         data["population"] = self.population(data["results"], data["endpoints"])
         data["adverse_events"] = self.adverse_events()
         data["consistency"] = self.consistency()
+        data["glossary"] = self.glossary(data)
+        self._fill_chinese_names(data)
         data["spans"] = self.spans
         return Record.model_validate(data)
 
@@ -275,6 +277,37 @@ class Merger:
                         "n": v["n"], "arm": v["arm"]})
             self.span(f"adverse_events[{len(out) - 1}]", f, zh)
         return out
+
+    def glossary(self, data: dict) -> list[dict]:
+        """Pairs the Chinese text writes itself (米拉德美坦(milademetan)), then pairs implied by the same
+        canonical fact found in both languages of one aligned section."""
+        pairs: dict[tuple[str, str], dict] = {}
+        kinds = {**{k: "condition" for k in self.lex.condition_alias},
+                 **{k: "adverse_event" for k in self.lex.ae_alias},
+                 **{e.term.lower(): "endpoint" for e in self.lex.endpoints if e.code != "-"},
+                 **{k: "target" for k in self.lex.target_alias}, **{k: "drug" for k in self.lex.drug_alias}}
+        for f in self.facts:
+            if f.kind == "term_pair":
+                zh, en = f.value["zh"], f.value["en"]
+                pairs.setdefault((zh, en), {"zh": zh, "en": en, "kind": kinds.get(en.lower()), "origin": "written"})
+        for kind, key in (("drug", "name"), ("adverse_event", "term"), ("condition", "name"), ("endpoint", "name")):
+            zh_facts = [f for f in self.facts if f.kind == kind and f.lang == "zh" and f.section is not None]
+            en_keys = {(f.section, f.value[key]) for f in self.facts if f.kind == kind and f.lang == "en"}
+            for f in zh_facts:
+                if (f.section, f.value[key]) in en_keys and re.search(r"[\u4e00-\u9fff]", f.text):
+                    pairs.setdefault((f.text, f.value[key]), {"zh": f.text, "en": f.value[key], "kind": kind,
+                                                              "origin": "aligned"})
+        return list(pairs.values())
+
+    def _fill_chinese_names(self, data: dict) -> None:
+        """A drug the Chinese text names only through a written pair gets that name as name_zh."""
+        written = {p["en"].lower(): p["zh"] for p in data["glossary"] if p["origin"] == "written"}
+        for d in data["drugs"]:
+            if d["name_zh"] is None:
+                for name in [d["name"], *d["aliases"]]:
+                    if name.lower() in written:
+                        d["name_zh"] = written[name.lower()]
+                        break
 
     # -- EN/ZH consistency ---------------------------------------------------------------------------------------
     def consistency(self) -> list[dict]:

@@ -133,6 +133,15 @@ class Consistency(Model):
     agree: bool
 
 
+class GlossaryPair(Model):
+    """A Chinese term and its English counterpart, as the text wrote them or as aligned sections imply."""
+
+    zh: str
+    en: str
+    kind: Optional[str] = None  # drug, adverse_event, endpoint, condition, target, or None when unknown
+    origin: Literal["written", "aligned"] = "written"
+
+
 class Span(Model):
     field: str
     lang: Lang
@@ -156,6 +165,7 @@ class Record(Model):
     results: list[Result] = Field(default_factory=list)
     adverse_events: list[AdverseEvent] = Field(default_factory=list)
     consistency: list[Consistency] = Field(default_factory=list)
+    glossary: list[GlossaryPair] = Field(default_factory=list)
     spans: list[Span] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict:

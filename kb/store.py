@@ -38,6 +38,8 @@ CHILD_TABLES: dict[str, tuple[dict, list[str], list[tuple]]] = {
                         "n": int, "arm": str}, ["record_id", "idx"], []),
     "consistency": ({"record_id": str, "idx": int, "fact": str, "en": str, "zh": str, "agree": int},
                     ["record_id", "idx"], []),
+    "record_glossary": ({"record_id": str, "zh": str, "en": str, "kind": str, "origin": str},
+                        ["record_id", "zh", "en"], []),
     "spans": ({"record_id": str, "idx": int, "field": str, "lang": str, "part": str, "section": int,
                "start": int, "end": int, "text": str}, ["record_id", "idx"], []),
 }
@@ -77,6 +79,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                                    if_not_exists=True)
         db["sources"].create({"path": str, "sha256": str, "size": int, "records": str, "failed": int}, pk="path",
                              if_not_exists=True)
+        db.execute("""CREATE VIEW IF NOT EXISTS glossary AS
+            SELECT zh, en, max(kind) AS kind, count(*) AS records, group_concat(DISTINCT origin) AS origins,
+                   group_concat(record_id, ' ') AS record_ids
+            FROM record_glossary GROUP BY zh, en""")
         for table, indexes in INDEXES.items():
             for cols in indexes:
                 db[table].create_index(cols, if_not_exists=True)
@@ -123,6 +129,8 @@ def child_rows(rec: Record) -> dict[str, list[dict]]:
                             "rate": a.rate, "n": a.n, "arm": a.arm} for i, a in enumerate(rec.adverse_events)],
         "consistency": [{"record_id": rid, "idx": i, "fact": x.fact, "en": x.en, "zh": x.zh, "agree": int(x.agree)}
                         for i, x in enumerate(rec.consistency)],
+        "record_glossary": [{"record_id": rid, "zh": g.zh, "en": g.en, "kind": g.kind, "origin": g.origin}
+                            for g in rec.glossary],
         "spans": [{"record_id": rid, "idx": i, "field": s.field, "lang": s.lang, "part": s.part,
                    "section": s.section, "start": s.start, "end": s.end, "text": s.text}
                   for i, s in enumerate(rec.spans)],

@@ -11,7 +11,7 @@ import spacy
 from spacy.language import Language
 
 from ..lexicon import lexicon
-from . import adverse_events, endpoints, population, results, sentences, terms, trial  # noqa: F401 (factories)
+from . import adverse_events, endpoints, glossary, population, results, sentences, terms, trial  # noqa: F401 (factories)
 from .facts import Fact, facts_of
 
 COMPONENTS = ("kb_sentences", "kb_terms", "kb_trial", "kb_population", "kb_endpoints", "kb_results",
@@ -33,6 +33,8 @@ def nlp_for(lang: str) -> Language:
         nlp = spacy.blank("en")
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"lang": lang})
+    if lang == "zh":
+        nlp.add_pipe("kb_glossary")
     return nlp
 
 

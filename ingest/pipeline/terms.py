@@ -87,8 +87,7 @@ class TermMatcher:
                 if not self._bounded(doc, span):
                     continue
                 spans.append(Span(doc, start, end, label=kind, kb_id=canon))
-        if self.lang == "en":
-            spans += self._stem_drugs(doc)
+        spans += self._stem_drugs(doc)  # Chinese text writes INNs in Latin letters too
         spans = filter_spans(sorted(spans, key=lambda s: _PRIORITY[s.label_]))
         doc.spans["kb_terms"] = sorted(spans, key=lambda s: s.start)
         return doc
