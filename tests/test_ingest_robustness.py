@@ -1,0 +1,91 @@
+"""A batch that never loses work: encodings, bad files, and a run killed with SIGKILL then rerun."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ingest.extract import extract_path
+from kb.ingest_files import ingest_paths
+from tests.conftest import CORPUS, SEED
+
+FIELDS = ("id", "citation", "sections", "trial", "drugs", "targets", "population", "endpoints", "results",
+          "adverse_events", "consistency", "glossary")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "gb18030"])
+def test_encodings_give_the_same_record(tmp_path, seed_record, encoding):
+    path = tmp_path / f"seed-{encoding}.txt"
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode(encoding))
+    outcome = next(extract_path(path))
+    assert outcome.error is None, outcome.error
+    record = outcome.record.to_json_dict()
+    for field in FIELDS:
+        assert record[field] == seed_record[field], field
+
+
+def test_html_entities_are_decoded(tmp_path):
+    text = SEED.read_text(encoding="utf-8").replace("95% CI:1.8, 3.7", "95% CI:1.8, 3.7").replace(
+        "The median PFS", "The median&nbsp;PFS")
+    path = tmp_path / "entities.txt"
+    path.write_text(text, encoding="utf-8")
+    record = next(extract_path(path)).record
+    assert "&nbsp;" not in record.sections[2].en
+    assert any(r.endpoint == "PFS" and r.value == 3.5 for r in record.results)
+
+
+def _dump(db_path) -> list[str]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return [line for line in conn.iterdump()]
+    finally:
+        conn.close()
+
+
+def _corpus_copies(folder, copies=6):
+    """Many files: the test corpus copied under several names (same texts, so the same record ids)."""
+    folder.mkdir()
+    files = sorted(p for p in (CORPUS / "dev").iterdir() if not p.name.endswith(".gold.json"))
+    files.append(SEED)
+    for i in range(copies):
+        for f in files:
+            shutil.copy(f, folder / f"{i:02d}-{f.name}")
+    return folder
+
+
+def test_killed_run_then_rerun_equals_one_clean_run(tmp_path):
+    folder = _corpus_copies(tmp_path / "in")
+    clean = tmp_path / "clean.db"
+    ingest_paths([folder], clean, batch=5)
+
+    killed = tmp_path / "killed.db"
+    cmd = [sys.executable, "-m", "kb.cli", "ingest", str(folder), "--db", str(killed), "--batch", "5"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    stored = 0
+    while time.time() < deadline and proc.poll() is None:  # wait until some batches are committed
+        time.sleep(0.05)
+        if killed.exists():
+            try:
+                conn = sqlite3.connect(f"file:{killed}?mode=ro", uri=True, timeout=1)
+                stored = conn.execute("select count(*) from sources").fetchone()[0]
+                conn.close()
+            except sqlite3.Error:
+                stored = 0
+            if stored >= 10:
+                break
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert stored >= 10, "the run ended before it could be killed mid-way"
+    # the rerun finishes the job and skips what the killed run had committed
+    again = ingest_paths([folder], killed, batch=5)
+    assert again.unchanged >= 10
+    assert again.unchanged < again.files  # it was killed before the end: the rerun had work left
+    assert _dump(killed) == _dump(clean)
