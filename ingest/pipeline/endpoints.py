@@ -5,7 +5,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..lexicon import lexicon
-from .facts import add_fact
+from .facts import add_fact, sentence_bounds, text_of
 
 KINDS = ("primary", "secondary", "exploratory")
 
@@ -18,10 +18,10 @@ class EndpointFacts:
         self.definition = lex.cue("definition", lang)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         terms = [s for s in doc.spans.get("kb_terms", []) if s.label_ == "ENDPOINT"]
-        for sent in doc.sents:
-            s0, s1 = sent.start_char, sent.end_char
+        for sent_start, sent_end in sentence_bounds(doc):
+            s0, s1 = sent_start, sent_end
             cut = self.definition.search(text, s0, s1)  # "... defined as complete or partial response"
             here = [s for s in terms if s0 <= s.start_char < (cut.start() if cut else s1)
                     and not s.kb_id_.startswith("-")]

@@ -6,6 +6,7 @@ part of a document, in both languages, into one record.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,13 +45,27 @@ def facts_of(doc: Doc) -> list[Fact]:
     return doc._.facts
 
 
+def text_of(doc: Doc) -> str:
+    """The Doc's text, built once (``doc.text`` joins the tokens anew at every call)."""
+    text = doc.user_data.get("kb_text")
+    if text is None:
+        text = doc.user_data["kb_text"] = doc.text
+    return text
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start_char, end_char) of every sentence, computed once per Doc."""
+    bounds = doc.user_data.get("kb_sents")
+    if bounds is None:
+        bounds = doc.user_data["kb_sents"] = [(s.start_char, s.end_char) for s in doc.sents]
+    return bounds
+
+
 def add_fact(doc: Doc, kind: str, value: dict[str, Any], start: int, end: int, **extra: Any) -> Fact:
     assert kind in KINDS, kind
-    sent = 0
-    for i, s in enumerate(doc.sents):
-        if s.start_char <= start < s.end_char:
-            sent = i
-            break
-    fact = Fact(kind=kind, value=value, start=start, end=end, text=doc.text[start:end], sentence=sent, extra=extra)
+    bounds = sentence_bounds(doc)
+    sent = max(0, bisect_right([b[0] for b in bounds], start) - 1)
+    fact = Fact(kind=kind, value=value, start=start, end=end, text=text_of(doc)[start:end], sentence=sent,
+                extra=extra)
     facts_of(doc).append(fact)
     return fact

@@ -6,7 +6,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import add_fact
+from .facts import add_fact, text_of
 
 # the English name in brackets right after a Chinese term: one to six words, or "name, ABBR"
 BRACKETED = re.compile(
@@ -24,9 +24,9 @@ class GlossaryFacts:
     def __call__(self, doc: Doc) -> Doc:
         ends = {s.end_char: s for s in doc.spans.get("kb_terms", [])}
         by_end = {t.idx + len(t.text): t.i for t in doc}
-        for m in BRACKETED.finditer(doc.text):
+        for m in BRACKETED.finditer(text_of(doc)):
             at = m.start()
-            while at > 0 and doc.text[at - 1] == " ":
+            while at > 0 and text_of(doc)[at - 1] == " ":
                 at -= 1
             if at in ends and _HAN.search(ends[at].text):
                 start = ends[at].start_char  # a lexicon term: its own bounds
@@ -36,9 +36,9 @@ class GlossaryFacts:
                 continue
             if start is None:
                 continue
-            lead = _LEAD_CHARS.match(doc.text, start, at)  # jieba may glue a particle on: "了泽布替尼"
+            lead = _LEAD_CHARS.match(text_of(doc), start, at)  # jieba may glue a particle on: "了泽布替尼"
             start = lead.end() if lead else start
-            zh = doc.text[start:at]
+            zh = text_of(doc)[start:at]
             if len(_HAN.findall(zh)) < 2:
                 continue
             for en in filter(None, (m.group("en"), m.group("abbr"))):

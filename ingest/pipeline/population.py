@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..lexicon import lexicon
-from .facts import add_fact
+from .facts import add_fact, text_of
 from .numbers import to_number
 
 # words that may stand between a target/gene and what happened to it
@@ -51,7 +51,7 @@ class PopulationFacts:
         self.prior_before = re.compile("|".join(before) or never, re.I)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         for m in self.enrolled.finditer(text):
             n = to_number(m.group("n"))
             start = m.start("n")
@@ -90,7 +90,7 @@ class PopulationFacts:
         return doc
 
     def _biomarkers(self, doc: Doc, biomarker_re: re.Pattern) -> None:
-        text = doc.text
+        text = text_of(doc)
         for m in _GENE_SHAPE.finditer(text):
             gene = m.group("g")
             symbol = self.lex.target_alias.get(gene.lower()) if gene.lower() in self.lex.target_alias else None

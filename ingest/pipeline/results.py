@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..lexicon import lexicon
-from .facts import add_fact
+from .facts import add_fact, sentence_bounds, text_of
 from .numbers import (BARE_RANGE, FRACTION, NUM, WORD_NUMBER, as_int_or_float, find_ci, find_p_values,
                       to_number)
 
@@ -101,10 +101,10 @@ class ResultFacts:
     def __call__(self, doc: Doc) -> Doc:
         terms = [s for s in doc.spans.get("kb_terms", []) if s.label_ == "ENDPOINT"]
         self.last_mention = None
-        for sent in doc.sents:
-            mentions = _mentions(doc.text, [s for s in terms if sent.start_char <= s.start_char < sent.end_char])
+        for sent_start, sent_end in sentence_bounds(doc):
+            mentions = _mentions(text_of(doc), [s for s in terms if sent_start <= s.start_char < sent_end])
             if mentions or self.last_mention:
-                for fig in self.sentence(doc.text, sent.start_char, sent.end_char, mentions, doc):
+                for fig in self.sentence(text_of(doc), sent_start, sent_end, mentions, doc):
                     if fig.endpoint.code != "-":
                         self._emit(doc, fig)
             real = [m for m in mentions if m.code != "-"]

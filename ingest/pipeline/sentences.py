@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -34,9 +36,15 @@ class SentenceSetter:
         self.lang = lang
 
     def __call__(self, doc: Doc) -> Doc:
-        starts = set(sentence_starts(doc.text, self.lang))
-        for tok in doc:
-            tok.is_sent_start = tok.i == 0 or tok.idx in starts
+        text = doc.text
+        doc.user_data["kb_text"] = text
+        starts = set(sentence_starts(text, self.lang))
+        flags = numpy.array([1 if (i == 0 or tok.idx in starts) else -1 for i, tok in enumerate(doc)],
+                            dtype="int64").astype("uint64").reshape(-1, 1)
+        if len(doc):
+            doc.from_array([SENT_START], flags)
+        begins = [tok.idx for tok, flag in zip(doc, flags[:, 0]) if int(flag) == 1] or [0]
+        doc.user_data["kb_sents"] = list(zip(begins, begins[1:] + [len(text)]))
         return doc
 
 

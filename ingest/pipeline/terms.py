@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..lexicon import Lexicon, lexicon
+from .facts import text_of
 
 _STEM_WORD = re.compile(r"^[a-z][a-z\-]{3,}$")
 
@@ -70,7 +71,7 @@ class TermMatcher:
                 self.lower.add(kind, list(nlp.tokenizer.pipe(lower_terms)))
             if exact_terms:
                 self.exact.add(kind, list(nlp.tokenizer.pipe(exact_terms)))
-        self.stems = sorted(self.lex.drug_stems, key=lambda s: len(s.stem), reverse=True)
+        self.stems = tuple(s.stem for s in self.lex.drug_stems)
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -102,7 +103,7 @@ class TermMatcher:
         """English terms must not sit inside a longer word ("ALL" in "ALL-1" is fine, in "FALL" not)."""
         if self.lang != "en":
             return True
-        text = doc.text
+        text = text_of(doc)
         before = text[span.start_char - 1] if span.start_char else " "
         after = text[span.end_char] if span.end_char < len(text) else " "
         return not (before.isalnum() or after.isalnum())
@@ -111,12 +112,11 @@ class TermMatcher:
         out = []
         for tok in doc:
             low = tok.lower_
-            if not _STEM_WORD.match(low) or low in self.lex.drug_alias:
+            if not low.endswith(self.stems) or not _STEM_WORD.match(low) or low in self.lex.drug_alias:
                 continue
-            for stem in self.stems:
-                if low.endswith(stem.stem) and len(low) >= len(stem.stem) + 3:
-                    out.append(Span(doc, tok.i, tok.i + 1, label="DRUG", kb_id=low))
-                    break
+            stem = max((s for s in self.stems if low.endswith(s)), key=len)
+            if len(low) >= len(stem) + 3:
+                out.append(Span(doc, tok.i, tok.i + 1, label="DRUG", kb_id=low))
         return out
 
 

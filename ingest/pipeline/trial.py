@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..lexicon import lexicon
-from .facts import add_fact
+from .facts import add_fact, text_of
 
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
 _P = r"(?:IV|I{1,3}|[1-4]|Ⅰ|Ⅱ|Ⅲ|Ⅳ)"
@@ -44,7 +44,7 @@ class TrialFacts:
             e.term.lower() for e in self.lex.endpoints} | set(self.lex.condition_alias)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         for m in (ZH_PHASE if self.lang == "zh" else EN_PHASE).finditer(text):
             canon, detail = parse_phase(m)
             add_fact(doc, "phase", {"phase": canon, "detail": detail}, m.start(), m.end())
@@ -60,7 +60,7 @@ class TrialFacts:
         return doc
 
     def _acronyms(self, doc: Doc) -> None:
-        text = doc.text
+        text = text_of(doc)
         seen: set[tuple[int, int]] = set()
         for m in self.series.finditer(text):
             if m.group("a") not in self.lex.trial_series or re.search(r"\d", m.group("a")):
