@@ -58,7 +58,9 @@ def extract(files: tuple[Path, ...], pretty: bool) -> None:
 @click.option("--force", is_flag=True, help="Re-extract files whose content has not changed since the last run.")
 @click.option("--batch", default=200, show_default=True, type=click.IntRange(1),
               help="Records per committed batch.")
-def ingest(paths: tuple[Path, ...], db_path: Path, as_json: bool, force: bool, batch: int) -> None:
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
+              help="Extract in this many processes (one process writes).")
+def ingest(paths: tuple[Path, ...], db_path: Path, as_json: bool, force: bool, batch: int, jobs: int) -> None:
     """Extract every file in PATHS (files or folders) and store the records in the database.
 
     Records are upserted by id, and files whose content is unchanged since the last run are skipped:
@@ -72,7 +74,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, as_json: bool, force: bool, b
     with click.progressbar(length=len(files), label="ingesting", file=sys.stderr,
                            show_pos=True) as bar:
         summary = ingest_paths(files, db_path, on_error=_err, progress=lambda _p: bar.update(1), force=force,
-                               batch=batch)
+                               batch=batch, jobs=jobs)
     if as_json:
         click.echo(json.dumps({**summary.as_dict(), "db": str(db_path)}))
     else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,13 +53,30 @@ def file_hash(path: Path) -> tuple[Optional[str], int]:
     return hashlib.sha256(data).hexdigest(), len(data)
 
 
+def _extract_file(path: Path) -> list[Outcome]:
+    return list(extract_path(path))
+
+
+def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, list[Outcome]]]:
+    """Each file with its outcomes, in order; with jobs > 1 worker processes extract, each loading the
+    pipelines once, while this process writes."""
+    if jobs <= 1 or len(paths) < 2:
+        for path in paths:
+            yield path, _extract_file(path)
+        return
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ctx.Pool(jobs) as pool:
+        yield from zip(paths, pool.imap(_extract_file, paths, chunksize=4))
+
+
 def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
                  on_error: Optional[Callable[[Outcome], None]] = None,
                  progress: Optional[Callable[[Path], None]] = None, batch: int = 200,
-                 force: bool = False) -> IngestSummary:
+                 force: bool = False, jobs: int = 1) -> IngestSummary:
     """Extract every file and upsert its records into the database, in batches of about ``batch``
     records each committed with the files' content hashes; files whose hash is already stored are
-    skipped unless ``force``. Failures go to ``ingest_errors`` and ``on_error`` and never stop the run."""
+    skipped unless ``force``. Failures go to ``ingest_errors`` and ``on_error`` and never stop the run.
+    ``jobs`` > 1 extracts in that many processes; one process writes."""
     db = open_db(db_path)
     known = known_sources(db)
     summary = IngestSummary()
@@ -72,16 +90,21 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
             summary.stored += save_batch(db, records, sources, errors)
         records, sources, errors = [], [], []
 
+    todo: list[Path] = []
+    hashes: dict[Path, tuple[Optional[str], int]] = {}
     for path in iter_files(paths):
         summary.files += 1
-        digest, size = file_hash(path)
+        hashes[path] = digest, size = file_hash(path)
         if digest is not None and not force and known.get(str(path)) == digest:
             summary.unchanged += 1
             if progress:
                 progress(path)
             continue
+        todo.append(path)
+
+    for path, outcomes in _extracted(todo, jobs):
         ids, failed = [], 0
-        for outcome in extract_path(path):
+        for outcome in outcomes:
             if outcome.record is not None:
                 summary.read += 1
                 records.append(outcome.record)
@@ -94,6 +117,7 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
                                "reason": outcome.error})
                 if on_error:
                     on_error(outcome)
+        digest, size = hashes[path]
         if digest is not None:
             sources.append({"path": str(path), "sha256": digest, "size": size,
                             "records": json.dumps(ids), "failed": failed})

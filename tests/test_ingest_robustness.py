@@ -89,3 +89,12 @@ def test_killed_run_then_rerun_equals_one_clean_run(tmp_path):
     assert again.unchanged >= 10
     assert again.unchanged < again.files  # it was killed before the end: the rerun had work left
     assert _dump(killed) == _dump(clean)
+
+
+def test_parallel_ingest_equals_one_process(tmp_path):
+    folder = _corpus_copies(tmp_path / "in", copies=2)
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    a = ingest_paths([folder], one)
+    b = ingest_paths([folder], two, jobs=2)
+    assert a.as_dict() == b.as_dict() and a.stored > 0
+    assert _dump(one) == _dump(two)
