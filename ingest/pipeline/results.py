@@ -22,7 +22,7 @@ from .numbers import (BARE_RANGE, FRACTION, NUM, WORD_NUMBER, as_int_or_float, f
 UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": "months", "mos": "months",
          "个月": "months", "月": "months", "week": "weeks", "weeks": "weeks", "wk": "weeks", "wks": "weeks",
          "周": "weeks", "day": "days", "days": "days", "天": "days", "d": "days", "year": "years",
-         "years": "years", "yr": "years", "年": "years", "mg/m2": "mg/m2", "mg/kg": "mg/kg", "mg": "mg"}
+         "years": "years", "yr": "years", "yrs": "years", "年": "years", "mg/m2": "mg/m2", "mg/kg": "mg/kg", "mg": "mg"}
 _UNIT = r"(?P<u>%|percent\b|months?\b|mos?\b|个月|weeks?\b|wks?\b|周|days?\b|天|years?\b|yrs?\b|mg/m2|mg/kg|mg\b)"
 VALUE = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*" + _UNIT)
 # "23.6 vs 5.7 months", "93.4 and 66.0 %", "80.00%、92.00%": the unit written once for two figures
@@ -151,7 +151,7 @@ class ResultFacts:
                 out.append(Figure(m.start("v"), m.end("v"), float(m.group("v")), "ratio", stat=kind))
         for m in PAIR.finditer(text, s0, s1):
             if free(m.start(), m.end()):
-                unit = UNITS[m.group("u").lower()]
+                unit = unit_of(m.group("u"))
                 a = Figure(m.start("v1"), m.end("v1"), float(m.group("v1").replace(",", "")), unit)
                 b = Figure(m.start("v2"), m.end(), float(m.group("v2").replace(",", "")), unit)
                 a.qualifiers, b.qualifiers = [], []
@@ -160,7 +160,7 @@ class ResultFacts:
                 self._pair_of[id(a)] = b
         for m in VALUE.finditer(text, s0, s1):
             if free(m.start(), m.end()):
-                unit = UNITS[m.group("u").lower()]
+                unit = unit_of(m.group("u"))
                 if unit in ("mg", "mg/m2", "mg/kg", "days", "years") and not self._dose_endpoint(text, m, mentions):
                     continue
                 if unit != "%" and self.time_before.search(text, max(s0, m.start() - 16), m.start()):
@@ -449,6 +449,11 @@ class ResultFacts:
         }
         start = min(f.start, x.start) if x.end <= f.start + 1 and f.start - x.end < 40 else f.start
         add_fact(doc, "result", value, start, max(f.end, f.tail), figure=(f.start, max(f.end, f.tail)))
+
+
+def unit_of(raw: str) -> str:
+    raw = raw.lower()
+    return UNITS.get(raw) or UNITS[raw.rstrip("s")]
 
 
 def _mentions(text: str, spans: list[Span]) -> list[Mention]:
