@@ -30,6 +30,8 @@ class RawDocument:
     paragraphs: list[Paragraph] = field(default_factory=list)
     registry_ids: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    # when several files hold this paper: each one's format, path and languages (see extract.merge_raw)
+    sources: list[dict] = field(default_factory=list)
 
     @property
     def languages(self) -> list[str]:

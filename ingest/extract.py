@@ -36,6 +36,34 @@ def parts_of(raw: RawDocument, sections: list[dict]) -> list[Part]:
     return parts
 
 
+def merge_raw(raws: list[RawDocument]) -> RawDocument:
+    """One paper from several sources (a PubMed record and a bilingual digest of it): the source with
+    the most languages leads; each language's paragraphs come from the first source that has them;
+    citation fields are filled from whichever source has them."""
+    if len(raws) == 1:
+        return raws[0]
+    ordered = sorted(raws, key=lambda r: (-len(r.languages), r.format != "pubmed-xml", r.path, r.index))
+    lead = ordered[0]
+    merged = RawDocument(**{**lead.__dict__, "paragraphs": list(lead.paragraphs),
+                            "registry_ids": list(lead.registry_ids), "keywords": list(lead.keywords)})
+    for other in ordered[1:]:
+        for lang in other.languages:
+            if lang not in merged.languages:
+                merged.paragraphs += [p for p in other.paragraphs if p.lang == lang]
+        for name in ("title_en", "title_zh", "journal", "published", "doi", "pmid"):
+            if not getattr(merged, name) and getattr(other, name):
+                setattr(merged, name, getattr(other, name))
+        if not merged.authors:
+            merged.authors = list(other.authors)
+        if not merged.affiliations:
+            merged.affiliations = list(other.affiliations)
+        merged.registry_ids += [r for r in other.registry_ids if r not in merged.registry_ids]
+        merged.keywords += [k for k in other.keywords if k not in merged.keywords]
+    merged.sources = [s for r in ordered for s in (r.sources or [{"format": r.format, "path": r.path,
+                                                                   "languages": r.languages}])]
+    return merged
+
+
 def extract_document(raw: RawDocument) -> Record:
     sections = align_sections(raw.paragraphs)
     facts: list[Fact] = []
@@ -64,6 +92,7 @@ class Outcome(NamedTuple):
     index: Optional[int]
     record: Optional[Record]
     error: Optional[str]
+    raw: Optional[RawDocument] = None
 
 
 def extract_path(path: str | Path) -> Iterator[Outcome]:
@@ -74,7 +103,7 @@ def extract_path(path: str | Path) -> Iterator[Outcome]:
                 yield Outcome(str(path), i, None, raw.reason)
                 continue
             try:
-                yield Outcome(str(path), i, extract_document(raw), None)
+                yield Outcome(str(path), i, extract_document(raw), None, raw)
             except Exception as exc:  # a bug of ours must not end the batch; say which record
                 yield Outcome(str(path), i, None, f"extraction failed: {type(exc).__name__}: {exc}")
     except ReadError as exc:

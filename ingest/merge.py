@@ -87,6 +87,7 @@ class Merger:
         data["glossary"] = self.glossary(data)
         self._fill_chinese_names(data)
         data["spans"] = self.spans
+        data["sources"] = raw.sources or [data["source"]]
         return Record.model_validate(data)
 
     def languages(self) -> list[str]:

@@ -107,7 +107,7 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
         for outcome in outcomes:
             if outcome.record is not None:
                 summary.read += 1
-                records.append(outcome.record)
+                records.append((outcome.record, outcome.raw))
                 ids.append(outcome.record.id)
             else:
                 failed += 1

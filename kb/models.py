@@ -166,6 +166,7 @@ class Record(Model):
     adverse_events: list[AdverseEvent] = Field(default_factory=list)
     consistency: list[Consistency] = Field(default_factory=list)
     glossary: list[GlossaryPair] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)  # every file this paper came from, when several
     spans: list[Span] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict:

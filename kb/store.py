@@ -7,6 +7,7 @@ nothing and duplicates nothing.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Iterable, Optional
@@ -51,6 +52,7 @@ INDEXES = {
     "record_targets": [["target"]],
     "endpoints": [["name"]],
     "spans": [["record_id", "field"]],
+    "raw_documents": [["doi"], ["pmid"], ["record_id"]],
 }
 
 
@@ -77,6 +79,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                             if_not_exists=True)
         db["ingest_errors"].create({"path": str, "record": str, "reason": str}, pk=("path", "record"),
                                    if_not_exists=True)
+        db["raw_documents"].create({"path": str, "idx": int, "record_id": str, "doi": str, "pmid": str,
+                                    "raw_json": str}, pk=("path", "idx"), if_not_exists=True)
         db["sources"].create({"path": str, "sha256": str, "size": int, "records": str, "failed": int}, pk="path",
                              if_not_exists=True)
         db.execute("""CREATE VIEW IF NOT EXISTS glossary AS
@@ -186,11 +190,53 @@ def save_records(db: sqlite_utils.Database, records: Iterable[Record]) -> int:
     return len(batch)
 
 
-def save_batch(db: sqlite_utils.Database, records: list[Record], sources: list[dict], errors: list[dict]) -> int:
-    """One transaction: the records of some files, those files' hashes and their errors. A run killed
-    before the commit leaves no trace of the batch, so running again redoes exactly it."""
-    batch = list({r.id: r for r in records}.values())
+def _raw_json(raw) -> str:
+    return json.dumps(dataclasses.asdict(raw), ensure_ascii=False)
+
+
+def _raw_from_json(text: str):
+    from ingest.document import Paragraph, RawDocument
+
+    data = json.loads(text)
+    data["paragraphs"] = [Paragraph(**p) for p in data["paragraphs"]]
+    return RawDocument(**data)
+
+
+def _merge_sources(db: sqlite_utils.Database, record: Record, raw) -> tuple[Record, list[str]]:
+    """The record of this paper from every file that holds it (same DOI, else same PMID), and the ids
+    of stored records it replaces. The document is stored so later files can join it."""
+    from ingest.extract import extract_document, merge_raw
+
+    doi = (raw.doi or "").lower() or None
+    others = []
+    if doi or raw.pmid:
+        others = list(db.conn.execute(
+            "SELECT path, idx, record_id, raw_json FROM raw_documents WHERE NOT (path = ? AND idx = ?) "
+            "AND ((doi IS NOT NULL AND doi = ?) OR (pmid IS NOT NULL AND pmid = ?)) ORDER BY path, idx",
+            [raw.path, raw.index, doi, raw.pmid]))
+    if others:
+        record = extract_document(merge_raw([raw] + [_raw_from_json(r[3]) for r in others]))
+    db.conn.execute("INSERT OR REPLACE INTO raw_documents (path, idx, record_id, doi, pmid, raw_json) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", [raw.path, raw.index, record.id, doi, raw.pmid, _raw_json(raw)])
+    db.conn.executemany("UPDATE raw_documents SET record_id = ? WHERE path = ? AND idx = ?",
+                        [[record.id, r[0], r[1]] for r in others])
+    return record, sorted({r[2] for r in others} - {record.id})
+
+
+def save_batch(db: sqlite_utils.Database, items: list, sources: list[dict], errors: list[dict]) -> int:
+    """One transaction: the records of some files (with their raw documents, merged with stored ones of
+    the same paper), those files' hashes and their errors. A run killed before the commit leaves no
+    trace of the batch, so running again redoes exactly it."""
     with db.conn:
+        merged: dict[str, Record] = {}
+        for record, raw in items:
+            if raw is not None:
+                record, replaced = _merge_sources(db, record, raw)
+                _delete_records(db, replaced)
+                for old in replaced:
+                    merged.pop(old, None)
+            merged[record.id] = record
+        batch = list(merged.values())
         _write_records(db, batch)
         paths = [[s["path"]] for s in sources]
         db.conn.executemany("DELETE FROM ingest_errors WHERE path = ?", paths)

@@ -98,3 +98,31 @@ def test_parallel_ingest_equals_one_process(tmp_path):
     b = ingest_paths([folder], two, jobs=2)
     assert a.as_dict() == b.as_dict() and a.stored > 0
     assert _dump(one) == _dump(two)
+
+
+def test_one_paper_from_two_files_is_one_record_with_both_sources(tmp_path, seed_record):
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    english, chinese = tmp_path / "a-english.txt", tmp_path / "b-chinese.txt"
+    english.write_text("\n".join(lines[:8]), encoding="utf-8")
+    chinese.write_text("\n".join([lines[3]] + lines[8:]), encoding="utf-8")  # its citation line + Chinese
+    db_path = tmp_path / "kb.db"
+    ingest_paths([english], db_path)
+    ingest_paths([chinese], db_path)
+    db = sqlite3.connect(db_path)
+    rows = db.execute("select id, languages, record_json from records").fetchall()
+    assert len(rows) == 1
+    import json
+
+    record = json.loads(rows[0][2])
+    assert rows[0][0] == seed_record["id"] and rows[0][1] == "en,zh"
+    assert sorted(s["path"] for s in record["sources"]) == [str(english), str(chinese)]
+    assert [s["role"] for s in record["sections"]] == ["background", "methods", "results", "conclusions"]
+    assert all(s["en"] and s["zh"] for s in record["sections"])
+    assert record["consistency"] and all(c["agree"] for c in record["consistency"])
+    assert record["drugs"][0]["name_zh"] == "米拉德美坦"
+    # the same two files in the other order, in one run, give the same record
+    other = tmp_path / "other.db"
+    ingest_paths([chinese, english], other)
+    again = json.loads(sqlite3.connect(other).execute("select record_json from records").fetchone()[0])
+    assert {k: v for k, v in again.items() if k not in ("source", "sources")} == \
+        {k: v for k, v in record.items() if k not in ("source", "sources")}
