@@ -45,8 +45,10 @@ _ZH_Q = {"确认": "confirmed", "确认的": "confirmed", "未确认": "unconfir
          "颅内": "intracranial"}
 # "84 patients (61%) had CNS metastases", "100% target lesion reduction": a share of patients or a size, not a result
 _NOT_RESULT_AFTER = re.compile(r"^\s*\)?\s*(?:of\s+(?:the\s+)?patients\s+(?:had|were|with)|had\b|were\b|"
-                               r"(?:target\s+lesion\s+|tumou?r\s+)?(?:reduction|decrease|increase|shrinkage|"
-                               r"improvement|relative|lower|higher|dose)\b)", re.I)
+                               r"(?:target\s+lesion\s+|tumou?r\s+)?(?:reduction|decrease|increase|decline|shrinkage|"
+                               r"improvement|relative|lower|higher|dose|change|loss|gain)\b)", re.I)
+# "≥ 5% decline", "more than 50%": a threshold, not a result
+_THRESHOLD_BEFORE = re.compile(r"(?:[≥≤<>]=?|at\s+least|more\s+than|less\s+than|greater\s+than|up\s+to|over|超过|大于|小于|以上)\s*$", re.I)
 
 
 # "其靶病灶缩小了100%", "reduced by 50%": a change in size, not a result
@@ -215,6 +217,8 @@ class ResultFacts:
         if f.endpoint is not None:
             return True
         if re.match(r"\s*(?:CI|confidence)", text[f.end: f.end + 12]):
+            return False
+        if f.stat not in ("hr", "or", "rr") and _THRESHOLD_BEFORE.search(text, max(0, f.start - 14), f.start):
             return False
         if self._share_of_patients(text, f):
             # a share is a result only when an endpoint follows in the clause ("10 (43%) had a complete response")
