@@ -34,7 +34,7 @@ _RATIO_KIND = {"hazard ratio": "hr", "hr": "hr", "风险比": "hr", "odds ratio"
                "relative risk": "rr", "risk ratio": "rr", "rr": "rr"}
 COUNT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s+(?P<q>(?:confirmed|unconfirmed)\s+)?$", re.I)
 COUNT_ZH = re.compile(r"(?P<n>\d+)\s*例(?:为|患者|達到|达到|获得)?\s*(?P<q>未确认的|确认的)?\s*$")
-_TIMEPOINT_EN = re.compile(r"(?P<n>\d+|one|two|three|four|five|six)[\s-](?P<u>month|year|mo|yr)s?\b[\s-]*"
+_TIMEPOINT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")[\s-](?P<u>month|year|mo|yr)s?\b[\s-]*"
                            r"(?:(?:kaplan-meier\s+)?(?:estimated?|landmark)\s+)?$", re.I)
 _TIMEPOINT_AFTER_EN = re.compile(r"\s*(?:\([A-Z]+\)\s*)?(?:rates?\s+)?at\s+(?P<n>\d+)\s+(?P<u>month|year)s?\b", re.I)
 _TIMEPOINT_ZH = re.compile(r"(?P<n>\d+)\s*(?P<u>年|个月)\s*(?:的)?\s*$")
@@ -396,7 +396,7 @@ class ResultFacts:
                 m = None
                 for m in self.arm_group.finditer(text, prev_end, f.start):
                     pass
-                if m:
+                if m and not _NOT_AN_ARM.match(_zh_arm(m.group("arm"))):
                     f.arm = _zh_arm(m.group("arm")) + "组"
                 continue
             stop = min(nxt, max(f.tail, f.end) + 45, s1)
@@ -430,7 +430,8 @@ class ResultFacts:
     def _arm_list(self, text: str, s0: int, end: int) -> list[str]:
         head = text[s0:end]
         if self.lang == "zh":
-            return [m.group("arm") for m in self.arm_group.finditer(head)]
+            arms = [_zh_arm(m.group("arm")) for m in self.arm_group.finditer(head)]
+            return [a + "组" for a in arms if not _NOT_AN_ARM.match(a)]
         m = re.search(r"\b(?:in|for|with|of)\s+(?:the\s+)?(?:groups?\s+)?(?P<a>[\w\-+]+(?:\s+[\w\-+]+)?)\s+"
                       r"(?:and|or|vs\.?|versus)\s+(?P<b>[\w\-+]+(?:\s+[\w\-+]+)?)(?:\s+(?:groups?|arms?))?", head)
         if m:
@@ -487,6 +488,9 @@ def _zh_arm(arm: str) -> str:
     """'显著高于对照' → '对照': the arm is what follows the last comparison word."""
     parts = re.split(r"[于的与和及较比为在中]", arm)
     return parts[-1] or arm
+
+
+_NOT_AN_ARM = re.compile(r"^(?:两|各|每|本|该|全|此|多|两个|三)$")
 
 
 def _listed_before(text: str, mentions: list[Mention], at: int) -> list[Mention]:

@@ -1,0 +1,137 @@
+"""The extraction components on sentences written the ways abstracts write them, English and Chinese.
+Each expectation was read off the sentence by hand."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import nlp_for
+from ingest.pipeline.facts import facts_of
+from ingest.pipeline.sentences import sentence_starts
+from ingest.text import normalize, normalize_zh
+
+
+def facts(text: str, lang: str, kind: str) -> list[dict]:
+    doc = nlp_for(lang)((normalize_zh if lang == "zh" else normalize)(text))
+    return [{k: v for k, v in f.value.items() if v is not None} for f in facts_of(doc) if f.kind == kind]
+
+
+def test_sentences_survive_vs_ci_and_p():
+    text = "PFS was 3.5 vs. 2.1 months (95% CI, 1.8-3.7; P = .001). OS was longer (et al. 2019). 12 died."
+    starts = sentence_starts(text, "en")
+    assert [text[s:s + 6] for s in starts] == ["PFS wa", "OS was", "12 die"]
+    zh = "中位PFS为3.5个月(95%CI:1.8,3.7)。中位OS为12.1个月。"
+    assert [zh[s:s + 4] for s in sentence_starts(zh, "zh")] == ["中位PF", "中位OS"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Median overall survival was 18.9 months with osimertinib versus 10.2 months with standard EGFR-TKI "
+     "(hazard ratio for death, 0.46; 95% CI, 0.37 to 0.57; P<0.001).",
+     [("OS", 18.9, "months", "median", "osimertinib", 0.001, None),
+      ("OS", 10.2, "months", "median", "standard EGFR-TKI", 0.001, None),
+      ("OS", 0.46, "ratio", "hr", None, 0.001, (0.37, 0.57))]),
+    ("The objective response rate was 45% (95% CI, 33-58) in the combination arm and 20% (95% CI, 11-32) in "
+     "the monotherapy arm.",
+     [("ORR", 45, "%", "rate", "combination", None, (33, 58)), ("ORR", 20, "%", "rate", "monotherapy", None, (11, 32))]),
+    ("The median PFS was not reached in the pembrolizumab group and was 6.1 months (95% CI 4.2-8.3) in the "
+     "chemotherapy group (HR 0.50 [95% CI 0.37-0.68]; p<0.0001).",
+     [("PFS", 6.1, "months", "median", "chemotherapy", 0.0001, (4.2, 8.3)),
+      ("PFS", 0.5, "ratio", "hr", None, 0.0001, (0.37, 0.68))]),
+    ("Twelve-month OS rate was 64.2% vs 51.8%.",
+     [("OS", 64.2, "%", "rate", None, None, None), ("OS", 51.8, "%", "rate", None, None, None)]),
+    ("The maximum tolerated dose was 12 mg/kg.", [("MTD", 12, "mg/kg", None, None, None, None)]),
+    ("The median follow-up was 22.1 months and 84 patients (61%) had CNS metastases.", []),
+    ("PFS was defined as death or a ≥ 5% decline in vital capacity.", []),
+])
+def test_english_results(text, expected):
+    got = [(r["endpoint"], r["value"], r.get("unit"), r.get("stat"), r.get("arm"), r.get("p"),
+            (r["ci"]["low"], r["ci"]["high"]) if "ci" in r else None) for r in facts(text, "en", "result")]
+    assert got == expected
+
+
+def test_twelve_month_rate_is_qualified():
+    assert {r.get("qualifier") for r in facts("Twelve-month OS rate was 64.2% vs 51.8%.", "en", "result")} == \
+        {"12-month"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("中位无进展生存期(mPFS)为5.6个月(95%CI: 4.2~7.0),中位总生存期(mOS)为12.3个月。",
+     [("PFS", 5.6, "months", "median", None, None, (4.2, 7)), ("OS", 12.3, "months", "median", None, None, None)]),
+    ("两组客观缓解率(ORR)分别为30.0%(12/40)和15.0%(6/40),差异有统计学意义(P=0.032)。",
+     [("ORR", 30, "%", "rate", None, 0.032, None), ("ORR", 15, "%", "rate", None, 0.032, None)]),
+    ("安罗替尼组与安慰剂组的中位PFS分别为5.4个月和1.4个月(HR=0.25, 95%CI: 0.17~0.38, P<0.001)。",
+     [("PFS", 5.4, "months", "median", "安罗替尼组", None, None), ("PFS", 1.4, "months", "median", "安慰剂组", None, None),
+      ("PFS", 0.25, "ratio", "hr", None, 0.001, (0.17, 0.38))]),
+    ("1年生存率为65.2%,2年生存率为32.1%。",
+     [("OS", 65.2, "%", "rate", None, None, None), ("OS", 32.1, "%", "rate", None, None, None)]),
+])
+def test_chinese_results(text, expected):
+    got = [(r["endpoint"], r["value"], r.get("unit"), r.get("stat"), r.get("arm"), r.get("p"),
+            (r["ci"]["low"], r["ci"]["high"]) if "ci" in r else None) for r in facts(text, "zh", "result")]
+    assert got == expected
+
+
+def test_chinese_fractions_and_time_points():
+    rows = facts("两组客观缓解率(ORR)分别为30.0%(12/40)和15.0%(6/40)。", "zh", "result")
+    assert [(r["n"], r["N"]) for r in rows] == [(12, 40), (6, 40)]
+    rows = facts("1年生存率为65.2%,2年生存率为32.1%。", "zh", "result")
+    assert [r["qualifier"] for r in rows] == ["1-year", "2-year"]
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("Grade ≥3 treatment-related adverse events occurred in 25 patients (31.3%); the most common were "
+     "neutropenia (12.5%) and anemia (7.5%).", "en", [("neutropenia", ">=3", 12.5), ("anemia", ">=3", 7.5)]),
+    ("The most common grade 3/4 events were neutropenia (25%) and febrile neutropenia (10%).", "en",
+     [("neutropenia", "3-4", 25), ("febrile neutropenia", "3-4", 10)]),
+    ("The most common adverse events (majority, grade 1 or 2) were diarrhoea (78%) and nausea (59%).", "en",
+     [("diarrhea", "any", 78), ("nausea", "any", 59)]),
+    ("No cerebral edema was reported.", "en", []),
+    ("3级及以上不良反应发生率为15.0%,主要为高血压(8.0%)和手足综合征(5.0%)。", "zh",
+     [("hypertension", ">=3", 8), ("hand-foot syndrome", ">=3", 5)]),
+    ("常见的不良反应包括高血压(35.0%)、蛋白尿(20.0%)和乏力(15.0%),多为1~2级。", "zh",
+     [("hypertension", "any", 35), ("proteinuria", "any", 20), ("fatigue", "any", 15)]),
+])
+def test_adverse_events(text, lang, expected):
+    assert [(a["term"], a["grade"], a.get("rate")) for a in facts(text, lang, "adverse_event")] == expected
+
+
+@pytest.mark.parametrize("text,lang,enrolled,analyzed", [
+    ("In the phase Ib/II study, 48 patients were enrolled and 45 were evaluable for response.", "en", [48], [45]),
+    ("From August 2009 to July 2012, 150 and 151 patients were randomly assigned.", "en", [301], []),
+    ("One hundred sixteen patients received blinatumomab.", "en", [116], []),
+    ("共纳入62例晚期非小细胞肺癌患者,其中58例可评价疗效。", "zh", [62], [58]),
+])
+def test_patients_enrolled_and_analysed(text, lang, enrolled, analyzed):
+    assert sorted({f["n"] for f in facts(text, lang, "n_enrolled")}) == enrolled
+    assert sorted({f["n"] for f in facts(text, lang, "n_analyzed")}) == analyzed
+
+
+@pytest.mark.parametrize("text,lang,phase,detail", [
+    ("In the phase Ib/II study, 48 patients were enrolled.", "en", "1/2", "1b/2"),
+    ("This randomized, phase III trial enrolled 300 patients.", "en", "3", "3"),
+    ("本研究为一项多中心、随机、双盲、安慰剂对照的Ⅲ期临床试验。", "zh", "3", "3"),
+    ("这是一项II期篮子研究。", "zh", "2", "2"),
+])
+def test_phase(text, lang, phase, detail):
+    assert facts(text, lang, "phase") == [{"phase": phase, "detail": detail}]
+
+
+def test_disease_stage_and_journal_issue_are_not_phases():
+    assert facts("选取初治Ⅲ~Ⅳ级脑胶质瘤患者53例。肿瘤预防与治疗 2016年5期", "zh", "phase") == []
+
+
+def test_registry_ids_and_acronyms():
+    text = ("This phase III trial (PROFILE 1014) is registered with ClinicalTrials.gov, number NCT01154140, "
+            "and the companion study with ChiCTR-IOR-17013436.")
+    ids = [f["id"] for f in facts(text, "en", "registry_id")]
+    assert ids == ["NCT01154140", "ChiCTR-IOR-17013436"]
+    assert [f["acronym"] for f in facts(text, "en", "acronym")] == ["PROFILE 1014"]
+    assert facts("We conducted a randomized controlled trial (RCT) of adjuvant therapy.", "en", "acronym") == []
+
+
+def test_endpoint_kinds():
+    text = ("The primary endpoint was objective response rate (ORR), and key secondary endpoints included "
+            "progression-free survival (PFS) and adverse events.")
+    got = {(e["name"], e.get("kind")) for e in facts(text, "en", "endpoint")}
+    assert got == {("ORR", "primary"), ("PFS", "secondary"), ("AE", "secondary")}
+    zh = facts("主要终点是客观缓解率(ORR),关键次要终点包括无进展生存期(PFS)和不良事件。", "zh", "endpoint")
+    assert {(e["name"], e.get("kind")) for e in zh} == {("ORR", "primary"), ("PFS", "secondary"), ("AE", "secondary")}
