@@ -1,8 +1,9 @@
 """Raw document → record: sections aligned, every part run through its language's pipeline, facts merged."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, NamedTuple, Optional
+from typing import NamedTuple, Optional
 
 from kb.models import Record
 

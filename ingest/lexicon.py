@@ -183,7 +183,7 @@ class Lexicon:
                 if name:
                     self.condition_alias.setdefault(name.lower(), c.name)
 
-    def cue(self, name: str, lang: str) -> "Cue":
+    def cue(self, name: str, lang: str) -> Cue:
         """The cue ``name`` in ``lang``: its rows as alternatives, matched case-insensitively."""
         key = (name, lang)
         if key not in self._cues:

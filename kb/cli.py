@@ -36,6 +36,7 @@ def extract(files: tuple[Path, ...], pretty: bool) -> None:
     Exit status 1 when any file or record could not be read.
     """
     from ingest.extract import extract_path
+
     from .ingest_files import iter_files
 
     failed = 0

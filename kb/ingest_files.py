@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import json
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Optional
 
 from ingest.extract import Outcome, extract_path
 

@@ -97,7 +97,7 @@ class CI(Model):
     high: Optional[float] = None  # None: "to not reached"
 
     @model_validator(mode="after")
-    def _ordered(self) -> "CI":
+    def _ordered(self) -> CI:
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError(f"CI low {self.low} > high {self.high}")
         return self

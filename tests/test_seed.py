@@ -19,7 +19,7 @@ def test_extract_cli_prints_one_record_equal_to_gold(seed_gold):
     assert record["citation"]["doi"] == seed_gold["doi"]
     assert record["source"]["languages"] == seed_gold["languages"]
     scores = compare(seed_gold, gold_shape(record))
-    for field, (score, fps, fns) in scores.items():
+    for field, (_score, fps, fns) in scores.items():
         assert not fps and not fns, (field, fps, fns)
     # gold results carry every result field: they must be equal, not just matched on value
     got = [{k: r[k] for k in seed_gold["results"][0]} for r in record["results"]]

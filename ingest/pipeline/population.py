@@ -17,7 +17,7 @@ _BIOMARKER_EN = re.compile(
     r"expression|high|low|deletion|insertion)", re.I)
 _BIOMARKER_ZH = re.compile(r"\s*(?P<kind>扩增|野生型|突变型|突变|重排|融合|阳性|阴性|过表达|高表达|缺失)")
 _CANON = {"amplification": "amplification", "amplified": "amplification", "amp": "amplification",
-          "wild type": "wild-type", "wildtype": "wild-type", "wild type": "wild-type", "wt": "wild-type",
+          "wild type": "wild-type", "wildtype": "wild-type", "wt": "wild-type", "fusion positive": "fusion",
           "mutation": "mutation", "mutations": "mutation", "mutant": "mutation", "mutated": "mutation",
           "rearrangement": "rearrangement", "rearrangements": "rearrangement", "rearranged": "rearrangement",
           "fusion": "fusion", "fusions": "fusion", "fusion-positive": "fusion", "positive": "positive",
@@ -102,7 +102,9 @@ class PopulationFacts:
                 continue
             b = biomarker_re.match(text, m.end())
             if b and not _NEGATED.search(text, max(0, m.start() - 25), m.start()):
-                kind = _CANON[re.sub(r"[\s-]+", " ", b.group("kind").lower()).strip()]
+                kind = _CANON.get(re.sub(r"[\s-]+", " ", b.group("kind").lower()).strip())
+                if kind is None:
+                    continue
                 name = f"{symbol}-{kind}" if kind in ("positive", "negative") else f"{symbol} {kind}"
                 add_fact(doc, "biomarker", {"name": name}, m.start(), b.end())
 

@@ -16,8 +16,7 @@ from spacy.tokens import Doc, Span
 
 from ..lexicon import lexicon
 from .facts import add_fact, sentence_bounds, text_of
-from .numbers import (BARE_RANGE, FRACTION, NUM, WORD_NUMBER, as_int_or_float, find_ci, find_p_values,
-                      to_number)
+from .numbers import BARE_RANGE, FRACTION, NUM, WORD_NUMBER, as_int_or_float, find_ci, find_p_values, to_number
 
 UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": "months", "mos": "months",
          "个月": "months", "月": "months", "week": "weeks", "weeks": "weeks", "wk": "weeks", "wks": "weeks",
@@ -393,9 +392,8 @@ class ResultFacts:
             nxt = figures[i + 1].start if i + 1 < len(figures) else s1
             if self.lang == "zh":
                 prev_end = max(figures[i - 1].tail or figures[i - 1].end, figures[i - 1].end) if i else s0
-                m = None
-                for m in self.arm_group.finditer(text, prev_end, f.start):
-                    pass
+                found = self.arm_group.finditer(text, prev_end, f.start)
+                m = found[-1] if found else None
                 if m and not _NOT_AN_ARM.match(_zh_arm(m.group("arm"))):
                     f.arm = _zh_arm(m.group("arm")) + "组"
                 continue

@@ -48,7 +48,7 @@ class TrialFacts:
         for m in (ZH_PHASE if self.lang == "zh" else EN_PHASE).finditer(text):
             canon, detail = parse_phase(m)
             add_fact(doc, "phase", {"phase": canon, "detail": detail}, m.start(), m.end())
-        for prefix, pat in self.lex.registries:
+        for _prefix, pat in self.lex.registries:
             for m in pat.finditer(text):
                 rid = re.sub(r"\s+", "", m.group(0))
                 rid = re.sub(r"^EudraCT(?:No\.?|number|Number)?:?", "EudraCT", rid)

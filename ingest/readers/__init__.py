@@ -9,8 +9,8 @@ import codecs
 import gzip
 import html
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ..document import RawDocument, ReadError
 from ..text import nfc
