@@ -1,6 +1,8 @@
 """`kb_endpoints`: endpoints a trial declares, with primary/secondary/exploratory kind."""
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -31,12 +33,26 @@ class EndpointFacts:
                           for m in cue.finditer(text, s0, s1))
             if not cues and not self.context.search(text, s0, s1):
                 continue
+            inside = _definitions(text, here)
             for span in here:
+                if span.start_char in inside:
+                    continue  # "(the rate of complete remission or ...)": a definition of the endpoint before
                 before = [c for c in cues if c[1] <= span.start_char]
                 kind = before[-1][2] if before else None
                 code = span.kb_id_.partition("|")[0]
                 add_fact(doc, "endpoint", {"name": code, "kind": kind}, span.start_char, span.end_char)
         return doc
+
+
+def _definitions(text: str, spans) -> set[int]:
+    """Start offsets of endpoint mentions inside brackets that directly follow another endpoint mention."""
+    out: set[int] = set()
+    for s in spans:
+        m = re.match(r"\s?\(([^()]*)\)", text[s.end_char: s.end_char + 200])
+        if m:
+            lo, hi = s.end_char + m.start(1), s.end_char + m.end(1)
+            out.update(t.start_char for t in spans if lo <= t.start_char < hi)
+    return out
 
 
 @Language.factory("kb_endpoints", default_config={"lang": "en"})
