@@ -32,6 +32,7 @@ RATIO = re.compile(r"(?P<kind>hazard\s+ratio|odds\s+ratio|relative\s+risk|risk\s
 _RATIO_KIND = {"hazard ratio": "hr", "hr": "hr", "风险比": "hr", "odds ratio": "or", "or": "or",
                "relative risk": "rr", "risk ratio": "rr", "rr": "rr"}
 COUNT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s+(?P<q>(?:confirmed|unconfirmed)\s+)?$", re.I)
+COUNT_ZH_AFTER = re.compile(r"\s*(?:患者|者)?\s*(?:为|有|共)?\s*(?P<n>\d+)\s*例")
 COUNT_ZH = re.compile(r"(?P<n>\d+)\s*例(?:为|患者|達到|达到|获得)?\s*(?P<q>未确认的|确认的)?\s*$")
 _TIMEPOINT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")[\s-](?P<u>month|year|mo|yr)s?\b[\s-]*"
                            r"(?:(?:kaplan-meier\s+)?(?:estimated?|landmark)\s+)?$", re.I)
@@ -181,6 +182,14 @@ class ResultFacts:
         for x in mentions:
             if x.code not in ("CR", "PR", "ORR"):
                 continue
+            if self.lang == "zh":
+                after_m = COUNT_ZH_AFTER.match(text, x.end)
+                if after_m and not any(f.start <= after_m.start("n") < f.end for f in taken):
+                    # "完全缓解0例", "CR 患者0例": the count after; with "(10.4%)" after it is a rate's n
+                    if not re.match(r"\s*[(（]\s*" + NUM + r"\s*%", text[after_m.end(): after_m.end() + 12]):
+                        out.append(Figure(after_m.start("n"), after_m.end(), float(after_m.group("n")), "count",
+                                          endpoint=x))
+                    continue
             m = pat.search(text, max(0, x.start - 30), x.start)
             if not m or any(f.start <= m.start() < f.end for f in taken):
                 continue
@@ -326,6 +335,11 @@ class ResultFacts:
         if m and x.end <= f.start and f.start - x.end < 6:
             f.n, f.N = int(m.group("n")), int(m.group("N"))
             return
+        if self.lang == "zh":
+            m = re.search(r"(?P<n>\d+)\s*例\s*[(（]\s*$", text[x.end: f.start])
+            if m:
+                f.n = int(m.group("n"))
+                return
         m = (COUNT_ZH if self.lang == "zh" else COUNT_EN).search(text, max(0, x.start - 30), x.start)
         if m and x.end <= f.start and f.start - x.end < 6:
             n = to_number(m.group("n"))
