@@ -75,7 +75,14 @@ def extract_document(raw: RawDocument) -> Record:
             continue
         nlp = nlp_for(lang)
         norm = normalize_zh if lang == "zh" else normalize
-        for part, doc in zip(mine, nlp.pipe(norm(p.text) for p in mine)):
+        docs = (nlp.make_doc(norm(p.text)) for p in mine)
+
+        def with_role(docs=docs, parts=iter(mine)):
+            for doc in docs:
+                doc.user_data["kb_role"] = next(parts).role  # components may read the section's role
+                yield doc
+
+        for part, doc in zip(mine, nlp.pipe(with_role())):
             for f in facts_of(doc):
                 f.lang, f.part, f.section, f.role = part.lang, part.part, part.section, part.role
                 f.text = part.text[f.start:f.end]  # the text as written; offsets are the same

@@ -126,3 +126,13 @@ def test_one_paper_from_two_files_is_one_record_with_both_sources(tmp_path, seed
     again = json.loads(sqlite3.connect(other).execute("select record_json from records").fetchone()[0])
     assert {k: v for k, v in again.items() if k not in ("source", "sources")} == \
         {k: v for k, v in record.items() if k not in ("source", "sources")}
+
+
+def test_no_document_of_the_corpora_makes_extraction_fail():
+    """Bad input gets a reason; but a document we can read must never hit a bug of ours."""
+    failures = []
+    for path in sorted(CORPUS.rglob("*")):
+        if path.is_file() and not path.name.endswith(".gold.json") and not path.name.startswith("."):
+            failures += [(path.name, o.error) for o in extract_path(path)
+                         if o.error and o.error.startswith("extraction failed")]
+    assert failures == []

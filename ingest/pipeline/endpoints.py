@@ -14,10 +14,13 @@ KINDS = ("primary", "secondary", "exploratory")
 
 class EndpointFacts:
     def __init__(self, lang: str):
+        self.lang = lang
         lex = lexicon()
         self.kind_cues = {k: lex.cue(k, lang) for k in KINDS}
         self.context = lex.cue("endpoint_context", lang)
         self.definition = lex.cue("definition", lang)
+        self.named = lex.cue("endpoint_named", lang)
+        self.figure = re.compile(r"\d\s*(?:%|months?|个月|周|weeks?)")
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
@@ -32,7 +35,11 @@ class EndpointFacts:
             cues = sorted((m.start(), m.end(), kind) for kind, cue in self.kind_cues.items()
                           for m in cue.finditer(text, s0, s1))
             if not cues and not self.context.search(text, s0, s1):
-                continue
+                # a methods sentence naming what was assessed ("分析患者的ORR、DCR", "PFS and OS were compared")
+                named = self.named.search(text, s0, s1)
+                if not (named and doc.user_data.get("kb_role") == "methods" and not self.figure.search(text, s0, s1)):
+                    continue
+                here = [s for s in here if s.start_char >= named.start() or self.lang == "en"]
             inside = _definitions(text, here)
             for span in here:
                 if span.start_char in inside:
