@@ -150,9 +150,6 @@ class Merger:
             name = f.value["name"]
             d = found.get(name)
             if d is None:
-                if f in self.secondary and not any(x.value["name"] == name for x in facts):
-                    if any(s.get("en") for s in self.sections):
-                        continue  # named only in the translation: not a drug of the English record
                 row = self.lex.drugs.get(name)
                 stem = _stem_class(self.lex, name)
                 d = found[name] = {
@@ -215,7 +212,15 @@ class Merger:
     def results(self) -> list[dict]:
         out: list[dict] = []
         keys: set = set()
-        facts = sorted(self.of("result"), key=lambda f: (f.section if f.section is not None else -1, f.start))
+        facts = list(self.of("result"))
+        # a figure only the Chinese text gives (the English cut short or silent) belongs to the record too;
+        # one that differs between the languages keeps the English and is flagged in `consistency`
+        for i, sec in enumerate(self.sections):
+            if sec.get("en") and sec.get("zh"):
+                here = [f for f in self.facts if f.section == i and f.part == "section" and f.kind == "result"]
+                facts += [z for e, z in pair_results([f for f in here if f.lang == "en"],
+                                                     [f for f in here if f.lang == "zh"]) if e is None]
+        facts = sorted(facts, key=lambda f: (f.section if f.section is not None else -1, f.lang != "en", f.start))
         self._result_facts = []
         for f in facts:
             if f.part == "title":
@@ -236,11 +241,10 @@ class Merger:
                                  ("setting", "setting", "setting")):
             for f in self._ranked(self.of(kind), {"title": 0}) + self.of(kind, self.secondary):
                 if f.value[key] not in pop[field]:
-                    if f in self.secondary and any(s.get("en") for s in self.sections):
-                        continue
                     pop[field].append(f.value[key])
                     self.span(f"population.{field}[{len(pop[field]) - 1}]", f)
-        enrolled = self._ranked(self.of("n_enrolled"), RESULT_ROLE_RANK)
+        enrolled = (self._ranked(self.of("n_enrolled"), RESULT_ROLE_RANK)
+                    or self._ranked(self.of("n_enrolled", self.secondary), RESULT_ROLE_RANK))
         if enrolled:
             pop["n_enrolled"] = enrolled[0].value["n"]
             self.span("population.n_enrolled", enrolled[0], self.first_zh("n_enrolled", "n", pop["n_enrolled"]))
@@ -266,7 +270,10 @@ class Merger:
     def adverse_events(self) -> list[dict]:
         out: list[dict] = []
         seen: set = set()
-        for f in sorted(self.of("adverse_event"), key=lambda f: (f.section or 0, f.start)):
+        en_terms = {(f.value["term"], f.value["grade"]) for f in self.of("adverse_event")}
+        extra = [f for f in self.of("adverse_event", self.secondary)
+                 if (f.value["term"], f.value["grade"]) not in en_terms]  # named only in the Chinese text
+        for f in sorted(self.of("adverse_event"), key=lambda f: (f.section or 0, f.start)) + extra:
             v = f.value
             key = (v["term"], v["grade"], v["rate"], v["arm"])
             if key in seen:
@@ -358,27 +365,35 @@ def _result_label(v: dict) -> str:
 _COMPARED = ("value", "unit", "n", "N", "ci", "p")
 
 
-def _compare_results(en: list[Fact], zh: list[Fact]) -> list[dict]:
-    """Pair the figures of one section by endpoint and order; every field must agree."""
+def pair_results(en: list[Fact], zh: list[Fact]) -> list[tuple[Optional[Fact], Optional[Fact]]]:
+    """Pair the figures of one section by endpoint and order: the Chinese figure with the same value
+    if there is one, else the next in order; figures left over stand alone."""
     by_en: dict[str, list[Fact]] = defaultdict(list)
     by_zh: dict[str, list[Fact]] = defaultdict(list)
     for f in sorted(en, key=lambda f: f.start):
         by_en[f.value["endpoint"]].append(f)
     for f in sorted(zh, key=lambda f: f.start):
         by_zh[f.value["endpoint"]].append(f)
-    out = []
+    pairs: list[tuple[Optional[Fact], Optional[Fact]]] = []
     for ep in list(dict.fromkeys(list(by_en) + list(by_zh))):
         e_list, z_list = by_en.get(ep, []), list(by_zh.get(ep, []))
         for e in e_list:
-            # the Chinese figure with the same value if there is one, else the next in order
             z = next((z for z in z_list if z.value["value"] == e.value["value"]), z_list[0] if z_list else None)
             if z is not None:
                 z_list.remove(z)
-            agree = z is not None and all(_same(e.value.get(k), z.value.get(k)) for k in _COMPARED)
-            out.append({"fact": _result_label(e.value), "en": _figure_text(e),
-                        "zh": _figure_text(z) if z else None, "agree": agree})
-        for z in z_list:
-            out.append({"fact": _result_label(z.value), "en": None, "zh": _figure_text(z), "agree": False})
+            pairs.append((e, z))
+        pairs += [(None, z) for z in z_list]
+    return pairs
+
+
+def _compare_results(en: list[Fact], zh: list[Fact]) -> list[dict]:
+    """Every pair of figures must agree field by field; a figure without a partner disagrees."""
+    out = []
+    for e, z in pair_results(en, zh):
+        agree = e is not None and z is not None and all(_same(e.value.get(k), z.value.get(k)) for k in _COMPARED)
+        label = _result_label((e or z).value)
+        out.append({"fact": label, "en": _figure_text(e) if e else None, "zh": _figure_text(z) if z else None,
+                    "agree": agree})
     return out
 
 
