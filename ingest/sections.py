@@ -7,6 +7,7 @@ from typing import Optional
 
 from .document import Paragraph
 from .lexicon import lexicon
+from .text import to_simplified
 
 ROLES_IN_ORDER = ("background", "methods", "results", "conclusions")
 
@@ -49,7 +50,10 @@ def split_headings(text: str, lang: str) -> list[Paragraph]:
     pats = _heading_patterns()
     if lang == "zh":
         text = pats["zh_abstract"].sub("", text)
-        marks = [(m.start(), m.end(), m.group("hb") or m.group("h")) for m in pats["zh"].finditer(text)]
+        simple = to_simplified(text)  # headings are matched in Simplified; the text stays as written
+        marks = [(m.start(), m.end(), m.group("hb") or m.group("h")) for m in pats["zh"].finditer(simple)]
+        if not marks:
+            marks = _glued_headings(simple)
     else:
         marks = []
         m = pats["en_start"].match(text)
@@ -70,6 +74,20 @@ def split_headings(text: str, lang: str) -> list[Paragraph]:
         if body:
             out.append(Paragraph(lang=lang, text=body, role=_role(heading)))
     return out
+
+
+_GLUED = re.compile(r"(?:^|(?<=[。.;；!！?？]))\s*(?P<h>目的|方法|结果|结论)(?=[\u4e00-\u9fff(（A-Za-z0-9])")
+
+
+def _glued_headings(text: str) -> list[tuple[int, int, str]]:
+    """"目的评价……。方法研究对象为……。结果……": headings run into their text. Taken only when at least
+    two of them stand in their usual order, so a sentence that merely starts with 结果 is not cut."""
+    marks = [(m.start("h"), m.end("h"), m.group("h")) for m in _GLUED.finditer(text)]
+    order = ["目的", "方法", "结果", "结论"]
+    heads = [h for _, _, h in marks]
+    if len(set(heads)) >= 2 and heads == sorted(heads, key=order.index) and len(heads) == len(set(heads)):
+        return marks
+    return []
 
 
 def _plausible_en_start(m: re.Match, text: str) -> bool:
