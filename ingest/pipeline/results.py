@@ -229,6 +229,13 @@ class ResultFacts:
         if f.stat not in ("hr", "or", "rr") and _THRESHOLD_BEFORE.search(text, max(0, f.start - 14), f.start):
             return False
         if self._share_of_patients(text, f):
+            # "PR患者12例(31.6%)", "partial response in 12 patients (31.6%)": the category named just before
+            before = [x for x in mentions if x.end <= f.start]
+            if before and re.fullmatch(r"\s*(?:患者|者|为|有|:|：|in|of)?\s*(?:\d+|" + WORD_NUMBER.pattern +
+                                       r")\s*(?:例|名|patients?|cases?)?\s*[(（\[]\s*",
+                                       text[before[-1].end: f.start], re.I):
+                f.endpoint = before[-1]
+                return True
             # a share is a result only when an endpoint follows in the clause ("10 (43%) had a complete response")
             verb = re.match(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]?\s*(?:of\s+(?:the\s+)?\d+\s+(?:[\w-]+\s+){0,3}?)?"
                             r"(?:patients\s+)?(?:(?:in|on|with|receiving)\s+(?:the\s+)?[\w+\- ]{1,40}?\s+(?:group|arm)\s+)?"
