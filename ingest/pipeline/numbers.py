@@ -91,8 +91,8 @@ def find_ci(text: str, start: int = 0, end: Optional[int] = None) -> Optional[CI
 # ---- p-values ---------------------------------------------------------------------------------------------
 
 P_VALUE = re.compile(
-    r"(?<![A-Za-z])(?:[Pp](?:\s*(?:-?\s*value|for\s+(?:interaction|trend)))?|P值)\s*"
-    r"(?P<op><=|>=|≤|≥|<|>|=|＜|＞)\s*(?P<p>0?\.\d+|[01](?:\.0+)?|\d\.\d+\s*[x×]\s*10\s*[-−]\s*\d+)"
+    r"(?<![A-Za-z])(?P<all>(?:both|all|each)\s+)?(?:[Pp](?:\s*(?:-?\s*values?|for\s+(?:interaction|trend)))?|P值)\s*"
+    r"(?P<all2>均|皆|都)?\s*(?P<op><=|>=|≤|≥|<|>|=|＜|＞)\s*(?P<p>0?\.\d+|[01](?:\.0+)?|\d\.\d+\s*[x×]\s*10\s*[-−]\s*\d+)"
     r"|(?<![A-Za-z])[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
 _OPS = {"≤": "<=", "≥": ">=", "＜": "<", "＞": ">"}
 
@@ -103,6 +103,7 @@ class PValue:
     op: Optional[str]
     start: int
     end: int
+    shared: bool = False  # "both P>0.05", "P值均<0.001": the p of every figure before it
 
 
 def find_p_values(text: str, start: int = 0, end: Optional[int] = None) -> list[PValue]:
@@ -117,7 +118,7 @@ def find_p_values(text: str, start: int = 0, end: Optional[int] = None) -> list[
         if not 0 <= p <= 1:
             continue
         op = _OPS.get(m.group("op"), m.group("op"))
-        out.append(PValue(p, op, m.start(), m.end()))
+        out.append(PValue(p, op, m.start(), m.end(), bool(m.group("all") or m.group("all2"))))
     return out
 
 

@@ -399,7 +399,7 @@ class ResultFacts:
                 last.qualifiers.append(re.sub(r"\s+", " ", diff.group(0).strip()))
                 group = [last]
             for f in group:
-                if f.endpoint.code == last.endpoint.code and f.p is None:
+                if (p.shared or f.endpoint.code == last.endpoint.code) and f.p is None:
                     f.p, f.p_op = p.p, p.op
 
     def _arms(self, text, s0, s1, figures, mentions) -> None:
