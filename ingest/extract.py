@@ -75,11 +75,10 @@ def extract_document(raw: RawDocument) -> Record:
             continue
         nlp = nlp_for(lang)
         norm = normalize_zh if lang == "zh" else normalize
-        docs = (nlp.make_doc(norm(p.text)) for p in mine)
-
-        def with_role(docs=docs, parts=iter(mine)):
-            for doc in docs:
-                doc.user_data["kb_role"] = next(parts).role  # components may read the section's role
+        def with_role(parts=mine, norm=norm, nlp=nlp):
+            for part in parts:
+                doc = nlp.make_doc(norm(part.text))
+                doc.user_data["kb_role"] = part.role  # components may read the section's role
                 yield doc
 
         for part, doc in zip(mine, nlp.pipe(with_role())):

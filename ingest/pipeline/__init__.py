@@ -11,8 +11,7 @@ import spacy
 from spacy.language import Language
 
 from ..lexicon import lexicon
-from . import (  # noqa: F401 (registered factories)
-    adverse_events, endpoints, glossary, population, results, sentences, terms, trial, zh_tokenizer)
+from . import adverse_events, endpoints, glossary, population, results, sentences, terms, trial, zh_tokenizer  # noqa: F401 (registered factories)
 from .facts import Fact, facts_of
 
 COMPONENTS = ("kb_sentences", "kb_terms", "kb_trial", "kb_population", "kb_endpoints", "kb_results",

@@ -8,7 +8,7 @@ both tokenizers give the same tokens (tests/pipeline/test_zh_tokenizer.py).
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry

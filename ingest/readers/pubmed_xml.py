@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from ..document import Paragraph, RawDocument, ReadError
 from ..sections import split_headings
