@@ -73,6 +73,13 @@ def build_corpus(lang: str, n: int, out: Path, source: Path) -> list[Path]:
     return files
 
 
+def _timed(fn, items: list, docs: int) -> dict:
+    t = time.perf_counter()
+    for item in items:
+        fn(item)
+    return {"docs": docs, "seconds": time.perf_counter() - t}
+
+
 def stage(name: str, lang: str, folder: Path, jobs: int) -> dict:
     """Run one stage in this process; returns docs and seconds."""
     from ingest.document import ReadError
@@ -96,21 +103,14 @@ def stage(name: str, lang: str, folder: Path, jobs: int) -> dict:
             tokenizer = nlp.tokenizer
         else:
             tokenizer = spacy.blank("en").tokenizer
-        texts = [p.text for r in raws for p in r.paragraphs]
-        t = time.perf_counter()
-        for text in texts:
-            tokenizer(text)
-        return {"docs": len(raws), "seconds": time.perf_counter() - t}
+        return _timed(tokenizer, [p.text for r in raws for p in r.paragraphs], len(raws))
     if name == "extract":
         from ingest.extract import extract_document
         from ingest.pipeline import nlp_for
 
         nlp_for(lang)
         raws = [doc for f in files for doc in read_path(f)]
-        t = time.perf_counter()
-        for raw in raws:
-            extract_document(raw)
-        return {"docs": len(raws), "seconds": time.perf_counter() - t}
+        return _timed(extract_document, raws, len(raws))
     if name == "ingest":
         from ingest.pipeline import nlp_for
         from kb.ingest_files import ingest_paths
