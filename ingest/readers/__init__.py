@@ -75,10 +75,10 @@ def detect_format(text: str, path: str) -> str:
         return "pubmed-xml"
     if head.startswith("<"):
         raise ReadError("XML that is not a PubMed article set")
+    if re.search(r"^TY\s{1,2}- ", head, re.M):
+        return "ris"
     if re.search(r"^PMID-\s*\d+", head, re.M) or re.search(r"^(?:TI|AB|FAU)\s{0,2}- ", head, re.M):
         return "medline"
-    if re.search(r"^TY\s{2}- ", head, re.M):
-        return "ris"
     return "digest"
 
 
