@@ -49,3 +49,19 @@ class ReadError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.record = record
+
+
+MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+
+def iso_date(year: str, month: Optional[str] = None, day: Optional[str] = None) -> str:
+    """'2025', 'Aug' or '8', '11' → '2025-08-11', as precise as what is given and valid."""
+    mon: Optional[int] = None
+    if month:
+        mon = int(month) if month.isdigit() else MONTHS.get(month.lower()[:3])
+    if not mon or not 1 <= mon <= 12:
+        return year
+    if day and day.isdigit() and 1 <= int(day) <= 31:
+        return f"{year}-{mon:02d}-{int(day):02d}"
+    return f"{year}-{mon:02d}"

@@ -261,7 +261,7 @@ class ResultFacts:
         if before:
             x = before[-1]
             between = text[x.end: f.start]
-            if self.followup.search(between) and not self._dose_endpoint_between(x):
+            if self.followup.search(between) and x.code not in ("MTD", "RP2D"):
                 return False
             if f.unit == "%" and (_NOT_RESULT_AFTER.match(text[f.end: f.end + 30])
                                   or _NOT_RESULT_BEFORE.search(text[max(x.end, f.start - 8): f.start])):
@@ -273,10 +273,6 @@ class ResultFacts:
             f.endpoint = after[0]
             return True
         return False
-
-    @staticmethod
-    def _dose_endpoint_between(x: Mention) -> bool:
-        return x.code in ("MTD", "RP2D")
 
     def _attach_ci(self, text, f: Figure, cis, figures) -> None:
         nxt = min((g.start for g in figures if g.start > f.start), default=len(text))
@@ -454,10 +450,7 @@ class ResultFacts:
         m = re.search(r"\b(?:in|for|with|of)\s+(?:the\s+)?(?:groups?\s+)?(?P<a>[\w\-+]+(?:\s+[\w\-+]+)?)\s+"
                       r"(?:and|or|vs\.?|versus)\s+(?P<b>[\w\-+]+(?:\s+[\w\-+]+)?)(?:\s+(?:groups?|arms?))?", head)
         if m:
-            a, b = m.group("a"), m.group("b")
-            if re.match(r"groups?$", text[s0 + m.end("a"): s0 + m.end("a") + 7].strip().split(" ")[0] or ""):
-                pass
-            return [self._arm_name(a), self._arm_name(b)]
+            return [self._arm_name(m.group("a")), self._arm_name(m.group("b"))]
         return []
 
     def _arm_name(self, arm: str) -> str:

@@ -15,6 +15,9 @@ from pathlib import Path
 from ..document import RawDocument, ReadError
 from ..text import nfc
 from .digest import read_digest
+from .medline import read_medline
+from .pubmed_xml import read_pubmed_xml
+from .ris import read_ris
 
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -25,25 +28,8 @@ def _digest(text: str, path: str) -> Iterator[RawDocument]:
     yield read_digest(text, path)
 
 
-def readers() -> dict[str, Reader]:
-    """Format name → reader; formats added by later modules register here."""
-    table: dict[str, Reader] = {"digest": _digest}
-    try:
-        from .pubmed_xml import read_pubmed_xml
-        table["pubmed-xml"] = read_pubmed_xml
-    except ImportError:
-        pass
-    try:
-        from .medline import read_medline
-        table["medline"] = read_medline
-    except ImportError:
-        pass
-    try:
-        from .ris import read_ris
-        table["ris"] = read_ris
-    except ImportError:
-        pass
-    return table
+READERS: dict[str, Reader] = {"digest": _digest, "pubmed-xml": read_pubmed_xml, "medline": read_medline,
+                              "ris": read_ris}
 
 
 def decode(data: bytes) -> str:
@@ -84,11 +70,7 @@ def detect_format(text: str, path: str) -> str:
 
 def read_text(text: str, path: str) -> Iterator[RawDocument]:
     text = nfc(html.unescape(text) if "&" in text and "<" not in text.lstrip()[:1] else text)
-    fmt = detect_format(text, path)
-    table = readers()
-    if fmt not in table:
-        raise ReadError(f"{fmt} files are not supported yet")
-    yield from table[fmt](text, path)
+    yield from READERS[detect_format(text, path)](text, path)
 
 
 def read_path(path: str | Path) -> Iterator[RawDocument]:

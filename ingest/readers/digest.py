@@ -7,14 +7,10 @@ the abstract, and abstract paragraphs by their language (script), each cut at it
 from __future__ import annotations
 
 import re
-from typing import Optional
 
-from ..document import RawDocument, ReadError
+from ..document import RawDocument, ReadError, iso_date
 from ..sections import split_headings
 from ..text import count_cjk, lang_of
-
-MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 
 DOI = re.compile(r"\b(?:doi|DOI)\s*[:：]?\s*(10\.\d{4,9}/[^\s，,;；]+)")
 _EN_CITATION = re.compile(
@@ -114,18 +110,8 @@ def _take_citation(doc: RawDocument, line: str, in_body: bool) -> bool:
 
 
 def _date(m: re.Match) -> str:
-    year = m.group("year")
     gd = m.groupdict()
-    mon: Optional[int] = None
-    raw_mon = gd.get("mon") or gd.get("mon2")
-    if raw_mon:
-        mon = int(raw_mon) if raw_mon.isdigit() else MONTHS.get(raw_mon.lower()[:3])
-    day = gd.get("day") or gd.get("day2")
-    if mon and 1 <= mon <= 12:
-        if day and 1 <= int(day) <= 31:
-            return f"{year}-{mon:02d}-{int(day):02d}"
-        return f"{year}-{mon:02d}"
-    return year
+    return iso_date(m.group("year"), gd.get("mon") or gd.get("mon2"), gd.get("day") or gd.get("day2"))
 
 
 def _is_author_line(line: str) -> bool:

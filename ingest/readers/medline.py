@@ -4,10 +4,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..document import RawDocument, ReadError
+from ..document import RawDocument, ReadError, iso_date
 from ..sections import split_headings
 from ..text import lang_of
-from .digest import MONTHS
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*- ?(.*)$")
 
@@ -32,12 +31,7 @@ def _records(text: str) -> list[list[tuple[str, str]]]:
 
 def _date(value: str):
     m = re.match(r"((?:19|20)\d{2})(?:\s+([A-Za-z]{3})[a-z]*(?:\s+(\d{1,2}))?)?", value)
-    if not m:
-        return None
-    mon = MONTHS.get((m.group(2) or "").lower())
-    if mon:
-        return f"{m.group(1)}-{mon:02d}-{int(m.group(3)):02d}" if m.group(3) else f"{m.group(1)}-{mon:02d}"
-    return m.group(1)
+    return iso_date(*m.groups()) if m else None
 
 
 def read_medline(text: str, path: str) -> Iterator[RawDocument]:

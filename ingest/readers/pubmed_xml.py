@@ -6,15 +6,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Optional
 
-from ..document import Paragraph, RawDocument, ReadError
+from ..document import Paragraph, RawDocument, ReadError, iso_date
 from ..sections import split_headings
 from ..text import lang_of
 
 _ENTITY_DECL = re.compile(r"<!ENTITY", re.I)
 _CATEGORY = {"BACKGROUND": "background", "OBJECTIVE": "background", "METHODS": "methods",
              "RESULTS": "results", "CONCLUSIONS": "conclusions"}
-MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 
 
 def _text(el: Optional[ET.Element]) -> str:
@@ -28,12 +26,7 @@ def _date(pub: Optional[ET.Element]) -> Optional[str]:
     if not year:
         m = re.search(r"(19|20)\d{2}", _text(pub.find("MedlineDate")))
         return m.group(0) if m else None
-    mon_raw = _text(pub.find("Month"))
-    mon = int(mon_raw) if mon_raw.isdigit() else MONTHS.get(mon_raw.lower()[:3])
-    day = _text(pub.find("Day"))
-    if mon:
-        return f"{year}-{mon:02d}-{int(day):02d}" if day.isdigit() else f"{year}-{mon:02d}"
-    return year
+    return iso_date(year, _text(pub.find("Month")) or None, _text(pub.find("Day")) or None)
 
 
 def _paragraphs(abstract: ET.Element) -> list[Paragraph]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..document import RawDocument, ReadError
+from ..document import RawDocument, ReadError, iso_date
 from ..sections import split_headings
 from ..text import lang_of
 
@@ -36,13 +36,7 @@ def _records(text: str) -> list[list[tuple[str, str]]]:
 
 def _date(value: str):
     m = re.match(r"((?:19|20)\d{2})(?:[/-](\d{1,2})(?:[/-](\d{1,2}))?)?", value)
-    if not m:
-        return None
-    if m.group(2) and 1 <= int(m.group(2)) <= 12:
-        if m.group(3) and 1 <= int(m.group(3)) <= 31:
-            return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        return f"{m.group(1)}-{int(m.group(2)):02d}"
-    return m.group(1)
+    return iso_date(*m.groups()) if m else None
 
 
 def read_ris(text: str, path: str) -> Iterator[RawDocument]:
