@@ -102,6 +102,15 @@ class CueRow(Row):
     pattern: str
 
 
+class LabelRow(Row):
+    """Display words of one canonical key in both languages (summaries and pages)."""
+
+    kind: str
+    key: str
+    en: str
+    zh: str
+
+
 class GradeRow(Row):
     lang: str
     pattern: str
@@ -160,11 +169,14 @@ class Lexicon:
     registries: list[tuple[str, re.Pattern]]
     grades: list[tuple[str, re.Pattern, str]]
     cue_rows: list[CueRow]
+    labels: list[LabelRow] = field(default_factory=list)
     drug_alias: dict[str, str] = field(default_factory=dict)
     target_alias: dict[str, str] = field(default_factory=dict)
     ae_alias: dict[str, str] = field(default_factory=dict)
     condition_alias: dict[str, str] = field(default_factory=dict)
     _cues: dict = field(default_factory=dict)
+    _labels: dict = field(default_factory=dict)
+    _phrases: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for d in self.drugs.values():
@@ -182,6 +194,31 @@ class Lexicon:
             for name in [c.name, c.name_zh, *_split(c.synonyms_en), *_split(c.synonyms_zh)]:
                 if name:
                     self.condition_alias.setdefault(name.lower(), c.name)
+
+    def label(self, kind: str, key: str, lang: str) -> Optional[str]:
+        """The display word of ``key`` (an endpoint code, a unit, a grade …) in ``lang``, or None."""
+        if not self._labels:
+            self._labels.update({(r.kind, r.key): r for r in self.labels})
+        row = self._labels.get((kind, key))
+        return getattr(row, lang) if row else None
+
+    def reword(self, kind: str, text: str, lang: str) -> str:
+        """``text`` with every phrase of label ``kind`` replaced by its ``lang`` wording, longest first
+        (so "VEGFR2 tyrosine kinase inhibitor" reads "VEGFR2酪氨酸激酶抑制剂"). Chinese output drops
+        the spaces a replacement leaves beside Chinese characters."""
+        key = (kind, lang)
+        if key not in self._phrases:
+            rows = sorted((r for r in self.labels if r.kind == kind), key=lambda r: -len(r.key))
+            words = {r.key.lower(): getattr(r, lang) for r in rows}
+            pattern = "|".join(re.escape(r.key) for r in rows)
+            self._phrases[key] = (re.compile(pattern, re.I) if pattern else None, words)
+        pattern, words = self._phrases[key]
+        if pattern is None:
+            return text
+        out = pattern.sub(lambda m: words[m.group(0).lower()], text)
+        if lang == "zh":
+            out = re.sub(r"(?<=[\u3400-\u9fff])[ -]+|[ -]+(?=[\u3400-\u9fff])", "", out)
+        return out
 
     def cue(self, name: str, lang: str) -> Cue:
         """The cue ``name`` in ``lang``: its rows as alternatives, matched case-insensitively."""
@@ -280,4 +317,5 @@ def lexicon() -> Lexicon:
         registries=[(r.prefix, re.compile(r.pattern)) for r in read_tsv("registries.tsv", RegistryRow)],
         grades=[(r.lang, re.compile(r.pattern, re.I), r.grade) for r in read_tsv("grades.tsv", GradeRow)],
         cue_rows=read_tsv("cues.tsv", CueRow),
+        labels=read_tsv("labels.tsv", LabelRow),
     )

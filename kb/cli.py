@@ -84,6 +84,66 @@ def ingest(paths: tuple[Path, ...], db_path: Path, as_json: bool, force: bool, b
 
 
 @cli.command()
+@click.argument("items", nargs=-1, required=True)
+@click.option("--db", "db_path", default="kb.db", show_default=True, type=click.Path(path_type=Path),
+              help="Database to look record ids up in (files are extracted directly).")
+@click.option("--lang", type=click.Choice(["en", "zh", "both"]), default="both", show_default=True,
+              help="Language of the summary.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True,
+              help="Markdown, an HTML partial, or JSON Lines ({id, summary_en, summary_zh}).")
+def summary(items: tuple[str, ...], db_path: Path, lang: str, fmt: str) -> None:
+    """Print the evidence summary of each FILE or RECORD-ID, in English, Chinese or both.
+
+    A summary is rendered from the structured record, never from the abstract text: every number and
+    name in it comes from the record's fields or the lexicons. Exit status 1 when an item could not be
+    read or found.
+    """
+    from .summary import as_json, render
+
+    langs = ("en", "zh") if lang == "both" else (lang,)
+    failed = 0
+    for rec in _records_for(items, db_path):
+        if isinstance(rec, str):
+            failed += 1
+            click.echo(f"error: {rec}", err=True)
+        elif fmt == "json":
+            click.echo(as_json(rec, langs))
+        else:
+            click.echo("\n".join(render(rec, code, fmt) for code in langs))
+    sys.exit(1 if failed else 0)
+
+
+def _records_for(items: tuple[str, ...], db_path: Path):
+    """Records for each item: a file or folder is extracted; anything else is a record id in the
+    database. Yields an error message (str) for what cannot be had."""
+    from ingest.extract import extract_path
+
+    from .ingest_files import iter_files
+
+    db = None
+    for item in items:
+        path = Path(item)
+        if path.exists():
+            for file in iter_files([path]):
+                for outcome in extract_path(file):
+                    if outcome.record is None:
+                        where = file if outcome.index is None else f"{file} [record {outcome.index}]"
+                        yield f"{where}: {outcome.error}"
+                    else:
+                        yield outcome.record
+            continue
+        if db is None:
+            if not db_path.exists():
+                yield f"{item}: no such file, and no database {db_path} to look the id up in"
+                continue
+            from .store import load_record, open_db
+
+            db = open_db(db_path)
+        rec = load_record(db, item)
+        yield rec if rec is not None else f"{item}: no such file or record id in {db_path}"
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of the evidence record."""
     from .models import json_schema

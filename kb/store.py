@@ -22,7 +22,8 @@ RECORD_COLUMNS = {
     "pmid": str, "authors": str, "languages": str, "source_format": str, "source_path": str, "phase": str,
     "phase_detail": str, "acronym": str, "registry_ids": str, "design": str, "conditions": str, "biomarkers": str,
     "setting": str, "n_enrolled": int, "n_analyzed": int, "drug_names": str, "target_names": str,
-    "abstract_en": str, "abstract_zh": str, "disagreements": int, "record_json": str,
+    "abstract_en": str, "abstract_zh": str, "summary_en": str, "summary_zh": str, "disagreements": int,
+    "record_json": str,
 }
 
 # child table → (columns, primary key, foreign keys besides record_id)
@@ -70,6 +71,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create what is missing, in one transaction: a half-made schema is never left behind."""
     with db.conn:
         db["records"].create(RECORD_COLUMNS, pk="id", not_null={"record_json"}, if_not_exists=True)
+        have = db["records"].columns_dict
+        for name, kind in RECORD_COLUMNS.items():  # a database made by an older kb gains the new columns
+            if name not in have:
+                db["records"].add_column(name, kind)
         db["drugs"].create({"name": str, "name_zh": str, "drug_class": str, "targets": str}, pk="name",
                            if_not_exists=True)
         db["targets"].create({"symbol": str, "name_zh": str}, pk="symbol", if_not_exists=True)
@@ -98,6 +103,8 @@ def _json(value) -> Optional[str]:
 
 
 def record_row(rec: Record) -> dict:
+    from .summary import summaries
+
     c, t, p = rec.citation, rec.trial, rec.population
     return {
         "id": rec.id, "title_en": c.title.en, "title_zh": c.title.zh, "journal": c.journal,
@@ -110,6 +117,7 @@ def record_row(rec: Record) -> dict:
         "drug_names": _json([d.name for d in rec.drugs]), "target_names": _json(rec.targets),
         "abstract_en": "\n\n".join(s.en for s in rec.sections if s.en) or None,
         "abstract_zh": "\n\n".join(s.zh for s in rec.sections if s.zh) or None,
+        **summaries(rec),
         "disagreements": sum(1 for x in rec.consistency if not x.agree),
         "record_json": json.dumps(rec.to_json_dict(), ensure_ascii=False),
     }

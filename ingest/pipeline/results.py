@@ -454,7 +454,7 @@ class ResultFacts:
         return []
 
     def _arm_name(self, arm: str) -> str:
-        arm = re.sub(r"\s+(?:group|arm|cohort)s?$", "", arm.strip())
+        arm = re.sub(r"\s+(?:was|were|is|are|had|has|showed|group|arm|cohort)s?$", "", arm.strip(), flags=re.I)
         return self.drug_alias.get(arm.lower(), arm)
 
     def _emit(self, doc: Doc, f: Figure) -> None:
