@@ -154,17 +154,40 @@ def schema() -> None:
 @cli.command()
 @click.option("--db", "db_path", default="kb-demo.db", show_default=True, type=click.Path(path_type=Path),
               help="Database to build from the bundled demo corpus.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1.")
 @click.option("--no-serve", is_flag=True, help="Build only; do not start the server.")
-def demo(db_path: Path, no_serve: bool) -> None:
-    """Ingest the demo corpus bundled with kb into a database in the current folder."""
+def demo(db_path: Path, port: int, no_serve: bool) -> None:
+    """Ingest the demo corpus bundled with kb into a database in the current folder, then serve it."""
     from .ingest_files import ingest_paths
 
     summary = ingest_paths([DEMO_CORPUS], db_path, on_error=_err)
     click.echo(f"demo: {summary.line()}")
     click.echo(f"demo database: {db_path.resolve()}")
+    if summary.failed:
+        sys.exit(1)
     if not no_serve:
-        click.echo("(serving arrives with the Datasette front end; run with --no-serve meanwhile)")
-    sys.exit(1 if summary.failed else 0)
+        from .web import serve as run
+
+        click.echo(f"serving at http://127.0.0.1:{port}/ — try /{db_path.stem}/records?_search=血小板减少 (Ctrl-C stops)")
+        run(db_path, port=port)
+
+
+@cli.command()
+@click.option("--db", "db_path", default="kb.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Database to serve.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1.")
+@click.option("--live", is_flag=True,
+              help="Serve a database that is being written to (by default it is opened immutable, read-only).")
+def serve(db_path: Path, port: int, live: bool) -> None:
+    """Browse and search the database in Datasette, with kb's metadata, record pages and search.
+
+    Listens on 127.0.0.1 only. Ctrl-C stops it.
+    """
+    from .web import serve as run
+
+    click.echo(f"serving {db_path} at http://127.0.0.1:{port}/ ({'live' if live else 'immutable'}; Ctrl-C stops)",
+               err=True)
+    run(db_path, port=port, live=live)
 
 
 @cli.command(name="eval")

@@ -16,6 +16,7 @@ from typing import Optional
 import sqlite_utils
 
 from .models import Record
+from .search import FTS_TABLE, create_index, record_search_row
 
 RECORD_COLUMNS = {
     "id": str, "title_en": str, "title_zh": str, "journal": str, "published": str, "year": int, "doi": str,
@@ -96,6 +97,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for table, indexes in INDEXES.items():
             for cols in indexes:
                 db[table].create_index(cols, if_not_exists=True)
+        create_index(db)
 
 
 def _json(value) -> Optional[str]:
@@ -161,6 +163,7 @@ def _insert_many(db: sqlite_utils.Database, table: str, rows: list[dict], verb: 
 
 def _delete_records(db: sqlite_utils.Database, ids: list[str]) -> None:
     params = [[i] for i in ids]
+    db.conn.executemany(f"DELETE FROM [{FTS_TABLE}] WHERE rowid = (SELECT rowid FROM records WHERE id = ?)", params)
     for table in CHILD_TABLES:
         db.conn.executemany(f"DELETE FROM [{table}] WHERE record_id = ?", params)
     db.conn.executemany("DELETE FROM records WHERE id = ?", params)
@@ -182,7 +185,12 @@ def _write_records(db: sqlite_utils.Database, records: list[Record]) -> None:
     _insert_many(db, "targets", sorted(targets.values(), key=lambda r: r["symbol"]), "INSERT OR REPLACE")
     _insert_many(db, "drugs", sorted(drugs.values(), key=lambda r: r["name"]), "INSERT OR REPLACE")
     _insert_many(db, "drug_targets", [{"drug": d, "target": t} for d, t in sorted(drug_targets)], "INSERT OR IGNORE")
-    _insert_many(db, "records", [record_row(r) for r in records], "INSERT OR REPLACE")
+    rows = [record_row(r) for r in records]
+    _insert_many(db, "records", rows, "INSERT OR REPLACE")
+    rowids = dict(db.conn.execute(f"SELECT id, rowid FROM records WHERE id IN ({', '.join('?' * len(rows))})",
+                                  [r["id"] for r in rows])) if rows else {}
+    db.conn.executemany(f"INSERT INTO [{FTS_TABLE}] (rowid, en, zh) VALUES (?, ?, ?)",
+                        [record_search_row(rowids[rec.id], rec, row) for rec, row in zip(records, rows)])
     children: dict[str, list[dict]] = {t: [] for t in CHILD_TABLES}
     for rec in records:
         for table, rows in child_rows(rec).items():

@@ -9,17 +9,25 @@ from kb.ingest_files import ingest_paths
 from tests.conftest import SEED
 
 
+def _dump(db_path) -> list[str]:
+    """Every statement that rebuilds the database, but the full-text index's internal segments (which
+    record the history of writes), with the index's content instead."""
+    db = sqlite_utils.Database(db_path)
+    dump = [line for line in db.iterdump() if '"records_fts_' not in line]
+    return dump + [repr(row) for row in db.execute("SELECT rowid, en, zh FROM records_fts ORDER BY rowid")]
+
+
 def test_ingesting_the_seed_twice_leaves_one_record(tmp_path, seed_record):
     db_path = tmp_path / "kb.db"
     first = ingest_paths([SEED], db_path)
-    dump1 = list(sqlite_utils.Database(db_path).iterdump())
+    dump1 = _dump(db_path)
     second = ingest_paths([SEED], db_path)
     assert (first.stored, second.stored, second.unchanged) == (1, 0, 1)  # unchanged file: skipped
     forced = ingest_paths([SEED], db_path, force=True)
     assert forced.stored == 1
     db = sqlite_utils.Database(db_path)
     assert db["records"].count == 1
-    assert list(db.iterdump()) == dump1  # re-extracting and re-storing changes nothing
+    assert _dump(db_path) == dump1  # re-extracting and re-storing changes nothing
 
 
 def test_tables_hold_what_the_record_holds(tmp_path, seed_record):

@@ -1,0 +1,132 @@
+"""Full-text search in both languages, over one SQLite FTS5 table (``records_fts``).
+
+Measured (issue 7): unicode61 on raw Chinese finds almost nothing, trigram cannot find 2-character words,
+jieba-segmented text misses words nested in longer ones. So Chinese text is indexed as overlapping
+character bigrams (血小板减少 → 血小 小板 板减 减少) and a query is cut the same way into a phrase of
+bigrams, which matches exactly the texts that contain it, nested or not. English goes through the
+porter stemmer. One FTS5 table with the tokenizer ``porter unicode61`` holds both: bigrams are plain
+tokens to it.
+
+Cross-language: each query term is OR-ed with its counterparts in the other language, from the
+lexicons (drugs, adverse events, conditions, endpoints, targets) and the database's glossary, so
+``血小板减少`` also finds English-only records and ``thrombocytopenia`` Chinese-only ones.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+FTS_TABLE = "records_fts"
+FTS_COLUMNS = ("en", "zh")
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_HAS_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_TERMS = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def bigrams(text: str) -> str:
+    """Chinese runs as overlapping character bigrams (a lone character stays itself); other text as is."""
+    def cut(m: re.Match) -> str:
+        run = m.group(0)
+        if len(run) == 1:
+            return f" {run} "
+        return " " + " ".join(run[i:i + 2] for i in range(len(run) - 1)) + " "
+
+    return re.sub(r"\s+", " ", _HAN_RUN.sub(cut, text or "")).strip()
+
+
+def index_text(parts: Iterable[str | None]) -> tuple[str, str]:
+    """The (en, zh) column values for the texts of one record: English as written, Chinese in bigrams."""
+    en, zh = [], []
+    for part in parts:
+        if not part:
+            continue
+        (zh if _HAS_HAN.search(part) else en).append(part)
+    return "\n".join(en), bigrams("\n".join(zh))
+
+
+def _phrase(text: str) -> str:
+    """One FTS5 phrase for ``text``: Chinese as its bigrams, quotes escaped."""
+    tokens = bigrams(text) if _HAS_HAN.search(text) else text
+    tokens = re.sub(r"[^\w\s\-.+/]", " ", tokens)  # keep words; FTS5 syntax characters never pass
+    tokens = " ".join(tokens.split())
+    if not tokens:
+        return ""
+    if _HAS_HAN.search(text) and len(text.strip()) == 1:
+        return f'"{tokens}" *'  # one character: every bigram that starts with it
+    return '"' + tokens.replace('"', '""') + '"'
+
+
+@lru_cache(maxsize=1)
+def _lexicon_pairs() -> dict[str, set[str]]:
+    """Every written form (lower-cased) → the forms of the same thing in both languages."""
+    from ingest.lexicon import _split, lexicon
+
+    lex = lexicon()
+    groups: list[set[str]] = []
+    for d in lex.drugs.values():
+        groups.append({d.name, *([d.name_zh] if d.name_zh else []), *_split(d.aliases)})
+    for a in lex.adverse_events.values():
+        groups.append({a.term, *([a.term_zh] if a.term_zh else []), *_split(a.synonyms_en), *_split(a.synonyms_zh)})
+    for c in lex.conditions.values():
+        groups.append({c.name, *([c.name_zh] if c.name_zh else []), *_split(c.synonyms_en), *_split(c.synonyms_zh)})
+    for t in lex.targets.values():
+        groups.append({t.symbol, *_split(t.aliases), *([t.name_zh] if t.name_zh else [])})
+    by_code: dict[str, set[str]] = {}
+    for e in lex.endpoints:
+        if e.code != "-" and not e.qualifier:
+            by_code.setdefault(e.code, {e.code}).add(e.term)
+    groups += by_code.values()
+    out: dict[str, set[str]] = {}
+    for group in groups:
+        for name in group:
+            out.setdefault(name.lower(), set()).update(group)
+    return out
+
+
+class QueryBuilder:
+    """Turns what a user types into an FTS5 MATCH expression (both languages, both scripts)."""
+
+    def __init__(self, glossary: Iterable[tuple[str, str]] = ()):
+        self.pairs = {k: set(v) for k, v in _lexicon_pairs().items()}
+        for zh, en in glossary:
+            if zh and en and len(en) > 2:  # an abbreviation alone ("wt") would widen searches wrongly
+                group = self.pairs.get(zh.lower(), {zh}) | self.pairs.get(en.lower(), {en})
+                for name in group:
+                    self.pairs[name.lower()] = group
+
+    def variants(self, term: str) -> list[str]:
+        found = self.pairs.get(term.lower(), set())
+        return [term] + sorted(v for v in found if v.lower() != term.lower())
+
+    def build(self, query: str) -> str:
+        """All terms must match (AND); each term matches in either language (OR of its forms)."""
+        clauses = []
+        for m in _TERMS.finditer(query or ""):
+            term = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
+            phrases = [p for p in dict.fromkeys(_phrase(v) for v in self.variants(term)) if p]
+            if phrases:
+                clauses.append(phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")")
+        return " AND ".join(clauses) if clauses else "\"\""
+
+
+def create_index(db) -> None:
+    db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS [{FTS_TABLE}] USING fts5(en, zh, tokenize='{TOKENIZE}')")
+
+
+def record_search_row(rowid: int, rec, summaries: dict[str, str]) -> tuple:
+    """(rowid, en, zh) of one record for ``records_fts``."""
+    parts: list[str | None] = [rec.citation.title.en, rec.citation.title.zh, rec.trial.acronym,
+                               *rec.trial.registry_ids, summaries.get("summary_en"), summaries.get("summary_zh")]
+    for s in rec.sections:
+        parts += [s.en, s.zh]
+    for d in rec.drugs:
+        parts += [d.name, d.name_zh, *d.aliases, d.drug_class]
+    parts += rec.targets + rec.population.conditions + rec.population.biomarkers
+    for a in rec.adverse_events:
+        parts += [a.term, a.term_zh]
+    for g in rec.glossary:
+        parts += [g.zh, g.en]
+    en, zh = index_text(parts)
+    return rowid, en, zh
