@@ -23,6 +23,12 @@ from .search import FTS_TABLE, QueryBuilder
 
 STATIC_DIR = TEMPLATES_DIR / "static"
 RECORD_COLUMNS_LINKED = ("record", "record_id")
+TRIAL_LISTS = {  # drug and target pages list the trials with their one-line summaries
+    "drugs": "SELECT r.id, r.record_json FROM record_drugs d JOIN records r ON r.id = d.record_id "
+             "WHERE d.drug = ? ORDER BY r.year DESC, r.id",
+    "targets": "SELECT r.id, r.record_json FROM record_targets t JOIN records r ON r.id = t.record_id "
+               "WHERE t.target = ? ORDER BY r.year DESC, r.id",
+}
 
 
 def load_metadata(db_name: str) -> dict:
@@ -118,6 +124,22 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             return {"v": record_view(rec), "links": Urls(datasette, database),
                     "doi_url": doi_url(rec.citation.doi), "pmid_url": pmid_url(rec.citation.pmid)}
         return record_vars
+    if view_name == "row" and table in TRIAL_LISTS and request is not None:
+        async def trial_vars():
+            from datasette.utils import tilde_decode
+
+            from .models import Record
+            from .summary import one_line
+
+            key = tilde_decode(request.url_vars.get("pks"))
+            rows = await datasette.get_database(database).execute(TRIAL_LISTS[table], [key])
+            links = Urls(datasette, database)
+            trials = []
+            for record_id, record_json in rows.rows:
+                rec = Record.model_validate_json(record_json)
+                trials.append({"url": links.record(record_id), "en": one_line(rec, "en"), "zh": one_line(rec, "zh")})
+            return {"kb_trials": trials}
+        return trial_vars
     if view_name == "index":
         async def index_vars():
             for db in datasette.databases.values():

@@ -198,3 +198,27 @@ def test_any_query_is_valid_fts(query):
     conn.execute("CREATE VIRTUAL TABLE t USING fts5(en, zh, tokenize='porter unicode61 remove_diacritics 2')")
     conn.execute("INSERT INTO t VALUES ('thrombocytopenia grade 3', '血小 小板 板减 减少')")
     conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", [QueryBuilder().build(query)]).fetchone()
+
+
+@pytest.mark.parametrize("path,en,zh", [("/kb/drugs/milademetan", "ORR 19.4% (6/31", "客观缓解率(ORR)为19.4%(6/31"),
+                                        ("/kb/targets/MDM2", "milademetan", "米拉德美坦")])
+def test_drug_and_target_pages_list_trials_with_one_line_summaries(ds, path, en, zh):
+    page = get(ds, path).text
+    doc = html5lib.parse(page, namespaceHTMLElements=False)
+    items = doc.findall(".//section[@class='kb-trials']/ul/li")
+    assert items
+    text = "".join(items[0].itertext())
+    assert en in text and zh in text
+
+
+def test_live_mode_sees_records_written_after_start(tmp_path):
+    """`kb serve --live` serves a database that `kb ingest` is still writing to."""
+    db = tmp_path / "live.db"
+    subprocess.run([sys.executable, "-m", "kb.cli", "ingest", "--db", str(db), str(CORPUS / "dev")], check=True,
+                   capture_output=True)
+    live = make_datasette(db, live=True)
+    before = get(live, "/live/records.json?_search=milademetan&_shape=array").json()
+    subprocess.run([sys.executable, "-m", "kb.cli", "ingest", "--db", str(db), str(SEED)], check=True,
+                   capture_output=True)
+    after = get(live, "/live/records.json?_search=milademetan&_shape=array&_col=id").json()
+    assert before == [] and [r["id"] for r in after] == [SEED_ID]
