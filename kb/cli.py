@@ -155,16 +155,21 @@ def schema() -> None:
 @click.option("--db", "db_path", default="kb-demo.db", show_default=True, type=click.Path(path_type=Path),
               help="Database to build from the bundled demo corpus.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1.")
+@click.option("--site", "site_dir", default="kb-demo-site", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to publish the static evidence pages into.")
 @click.option("--no-serve", is_flag=True, help="Build only; do not start the server.")
-def demo(db_path: Path, port: int, no_serve: bool) -> None:
-    """Ingest the demo corpus bundled with kb into a database in the current folder, then serve it."""
+def demo(db_path: Path, port: int, site_dir: Path, no_serve: bool) -> None:
+    """Ingest the demo corpus bundled with kb, publish it as static pages, then serve it in Datasette."""
     from .ingest_files import ingest_paths
+    from .publish import publish as build_site
 
     summary = ingest_paths([DEMO_CORPUS], db_path, on_error=_err)
     click.echo(f"demo: {summary.line()}")
     click.echo(f"demo database: {db_path.resolve()}")
     if summary.failed:
         sys.exit(1)
+    report = build_site(db_path, site_dir)
+    click.echo(f"static pages: {report.line()} → {(site_dir / 'index.html').resolve()}")
     if not no_serve:
         from .web import serve as run
 
@@ -188,6 +193,42 @@ def serve(db_path: Path, port: int, live: bool) -> None:
     click.echo(f"serving {db_path} at http://127.0.0.1:{port}/ ({'live' if live else 'immutable'}; Ctrl-C stops)",
                err=True)
     run(db_path, port=port, live=live)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--db", "db_path", default="kb.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Database to publish.")
+@click.option("--base-url", default="http://localhost:8000/", show_default=True,
+              help="Where the site will be hosted (used only for the absolute URLs sitemap.xml needs).")
+@click.option("--list", "list_written", is_flag=True, help="Print every file written or removed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def publish(out: Path, db_path: Path, base_url: str, list_written: bool, as_json: bool) -> None:
+    """Render the database as static evidence pages into OUT (record, drug, target, adverse-event and
+    endpoint pages with SVG charts, offline search, sitemap.xml).
+
+    The same database gives byte-identical output; publishing again rewrites only the pages whose
+    content changed and says which.
+    """
+    from .publish import publish as run
+
+    def bar(length):
+        return click.progressbar(length=length, label="publishing", file=sys.stderr, show_pos=True)
+
+    report = run(db_path, out, base_url=base_url, progress_factory=bar)
+    if as_json:
+        click.echo(json.dumps({"out": str(out), "files": report.pages, "written": report.written,
+                               "unchanged": report.unchanged, "removed": report.removed}, ensure_ascii=False))
+        return
+    if list_written:
+        for path in report.written:
+            click.echo(f"wrote {path}")
+        for path in report.removed:
+            click.echo(f"removed {path}")
+    elif report.written:
+        shown = ", ".join(report.written[:8]) + (" …" if len(report.written) > 8 else "")
+        click.echo(f"wrote: {shown}")
+    click.echo(f"{report.line()} → {out / 'index.html'}")
 
 
 @cli.command(name="eval")
