@@ -177,16 +177,13 @@ class Wording:
         p = self.p(r)
         if p:
             inner.append(p)
-        qualifier = r.qualifier and not _TIME_POINT.match(r.qualifier)
-        if qualifier:
-            inner.append(self.qualifier(r.qualifier))
         if inner:
             text += f"({'，'.join(inner)})" if zh else f" ({'; '.join(inner)})"
         label = endpoint
         if r.stat in ("median", "mean"):
             label = f"{self.label('stat', r.stat)}{label}" if zh else f"{self.label('stat', r.stat)} {label}"
-        if r.qualifier and _TIME_POINT.match(r.qualifier):
-            label = f"{self.qualifier(r.qualifier)}{label}" if zh else f"{r.qualifier} {label}"
+        if r.qualifier:  # "confirmed ORR", "5-year OS" / "确认的客观缓解率", "5年总生存期"
+            label = f"{self.qualifier(r.qualifier)}{label}" if zh else f"{self.qualifier(r.qualifier)} {label}"
         if r.arm:
             arm = self.arm(rec, r.arm)
             if zh:

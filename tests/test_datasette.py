@@ -200,7 +200,7 @@ def test_any_query_is_valid_fts(query):
     conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", [QueryBuilder().build(query)]).fetchone()
 
 
-@pytest.mark.parametrize("path,en,zh", [("/kb/drugs/milademetan", "ORR 19.4% (6/31", "客观缓解率(ORR)为19.4%(6/31"),
+@pytest.mark.parametrize("path,en,zh", [("/kb/drugs/milademetan", "ORR 19.4% (6/31)", "客观缓解率(ORR)为19.4%(6/31)"),
                                         ("/kb/targets/MDM2", "milademetan", "米拉德美坦")])
 def test_drug_and_target_pages_list_trials_with_one_line_summaries(ds, path, en, zh):
     page = get(ds, path).text

@@ -55,14 +55,14 @@ def seed():
 def test_seed_english_card(seed):
     text = render(seed, "en")
     for expected in ("milademetan", "MDM2", "phase 2", "MANTRA-2", "40 patients (31 analysed)",
-                     "ORR 19.4% (6/31", "median PFS 3.5 months (95% CI 1.8–3.7)", "grade 3–4 thrombocytopenia"):
+                     "ORR 19.4% (6/31)", "median PFS 3.5 months (95% CI 1.8–3.7)", "grade 3–4 thrombocytopenia"):
         assert expected in text, expected
     assert text.index("Primary endpoint") < text.index("median PFS")  # the primary result comes first
 
 
 def test_seed_chinese_card(seed):
     text = render(seed, "zh")
-    for expected in ("米拉德美坦", "MDM2抑制剂", "II期", "40例", "可评估31例", "19.4%(6/31", "3.5个月(95%CI:1.8~3.7)",
+    for expected in ("米拉德美坦", "MDM2抑制剂", "II期", "40例", "可评估31例", "19.4%(6/31)", "3.5个月(95%CI:1.8~3.7)",
                      "3~4级血小板减少"):
         assert expected in text, expected
 
