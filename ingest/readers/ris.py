@@ -45,6 +45,7 @@ def read_ris(text: str, path: str) -> Iterator[RawDocument]:
         raise ReadError("no RIS records (TY  - … ER  -)")
     for i, fields in enumerate(records):
         doc = RawDocument(format="ris", path=path, index=i)
+        accession, database = None, ""
         for tag, value in fields:
             if not value:
                 continue
@@ -54,8 +55,10 @@ def read_ris(text: str, path: str) -> Iterator[RawDocument]:
                 doc.paragraphs += split_headings(value, lang_of(value))
             elif tag in ("AU", "A1"):
                 doc.authors.append(value)
-            elif tag in ("PY", "Y1", "DA") and not doc.published:
-                doc.published = _date(value)
+            elif tag in ("PY", "Y1", "DA"):
+                date = _date(value)  # the most precise of the dates given wins
+                if date and len(date) > len(doc.published or ""):
+                    doc.published = date
             elif tag in ("JO", "JF", "T2", "JA") and not doc.journal:
                 doc.journal = value
             elif tag == "DO" and not doc.doi:
@@ -64,6 +67,12 @@ def read_ris(text: str, path: str) -> Iterator[RawDocument]:
                 doc.affiliations.append(value)
             elif tag == "KW":
                 doc.keywords.append(value)
+            elif tag == "AN":
+                accession = value.strip()
+            elif tag in ("DB", "DP"):
+                database += value.lower()
+        if accession and accession.isdigit() and ("pubmed" in database or "nlm" in database):
+            doc.pmid = accession  # PubMed exports put the PMID in AN
         if not doc.paragraphs:
             yield ReadError("record has no abstract (AB/N2)", str(i))
             continue
