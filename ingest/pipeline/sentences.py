@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -38,12 +38,16 @@ class SentenceSetter:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         doc.user_data["kb_text"] = text
-        starts = set(sentence_starts(text, self.lang))
-        flags = numpy.array([1 if (i == 0 or tok.idx in starts) else -1 for i, tok in enumerate(doc)],
-                            dtype="int64").astype("uint64").reshape(-1, 1)
+        starts = numpy.array(sentence_starts(text, self.lang), dtype="uint64")
         if len(doc):
+            idx = doc.to_array([IDX])  # token offsets, without a Python object per token
+            begin = numpy.isin(idx, starts)
+            begin[0] = True
+            flags = numpy.where(begin, 1, -1).astype("int64").astype("uint64").reshape(-1, 1)
             doc.from_array([SENT_START], flags)
-        begins = [tok.idx for tok, flag in zip(doc, flags[:, 0]) if int(flag) == 1] or [0]
+            begins = [int(i) for i in idx[begin]]
+        else:
+            begins = [0]
         doc.user_data["kb_sents"] = list(zip(begins, begins[1:] + [len(text)]))
         return doc
 
