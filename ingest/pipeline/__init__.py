@@ -18,6 +18,22 @@ COMPONENTS = ("kb_sentences", "kb_terms", "kb_trial", "kb_population", "kb_endpo
               "kb_adverse_events")
 
 
+class KeepText:
+    """The tokenizer, keeping the text it was given in ``doc.user_data["kb_text"]`` so components read it
+    without rebuilding it from tokens (``doc.text`` makes a Python object per token)."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str):
+        doc = self.tokenizer(text)
+        doc.user_data["kb_text"] = text
+        return doc
+
+    def __getattr__(self, name):
+        return getattr(self.tokenizer, name)
+
+
 @lru_cache(maxsize=4)
 def nlp_for(lang: str, fast: bool = True) -> Language:
     """The pipeline for ``en`` or ``zh``. Chinese uses the compiled rjieba segmenter when it is installed
@@ -35,6 +51,7 @@ def nlp_for(lang: str, fast: bool = True) -> Language:
             add_user_words()
     else:
         nlp = spacy.blank("en")
+    nlp.tokenizer = KeepText(nlp.tokenizer)
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"lang": lang})
     if lang == "zh":

@@ -36,8 +36,9 @@ class SentenceSetter:
         self.lang = lang
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        doc.user_data["kb_text"] = text
+        text = doc.user_data.get("kb_text")
+        if text is None:
+            text = doc.user_data["kb_text"] = doc.text
         starts = numpy.array(sentence_starts(text, self.lang), dtype="uint64")
         if len(doc):
             idx = doc.to_array([IDX])  # token offsets, without a Python object per token

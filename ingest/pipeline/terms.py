@@ -17,7 +17,7 @@ from spacy.util import filter_spans
 from ..lexicon import Lexicon, lexicon
 from .facts import text_of
 
-_STEM_WORD = re.compile(r"^[a-z][a-z\-]{3,}$")
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{4,}(?![A-Za-z0-9])")  # a word an INN stem may end
 
 
 def term_table(lex: Lexicon, lang: str) -> dict[str, dict[str, str]]:
@@ -72,8 +72,6 @@ class TermMatcher:
             if exact_terms:
                 self.exact.add(kind, list(nlp.tokenizer.pipe(exact_terms)))
         self.stems = tuple(s.stem for s in self.lex.drug_stems)
-        stems = "|".join(sorted((re.escape(s) for s in self.stems), key=len, reverse=True))
-        self.stem_words = re.compile(rf"(?<![A-Za-z0-9])[A-Za-z]+(?:{stems})(?![A-Za-z0-9])", re.I)
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -114,9 +112,9 @@ class TermMatcher:
         """Words ending in a WHO INN stem, found by one regex over the text, not token by token."""
         out = []
         text = text_of(doc)
-        for m in self.stem_words.finditer(text):
+        for m in _LATIN_WORD.finditer(text):
             low = m.group(0).lower()
-            if not _STEM_WORD.match(low) or low in self.lex.drug_alias:
+            if not low.endswith(self.stems) or low in self.lex.drug_alias:
                 continue
             stem = max((s for s in self.stems if low.endswith(s)), key=len)
             span = doc.char_span(m.start(), m.end())
