@@ -243,8 +243,11 @@ class Merger:
                 if f.value[key] not in pop[field]:
                     pop[field].append(f.value[key])
                     self.span(f"population.{field}[{len(pop[field]) - 1}]", f)
-        enrolled = (self._ranked(self.of("n_enrolled"), RESULT_ROLE_RANK)
-                    or self._ranked(self.of("n_enrolled", self.secondary), RESULT_ROLE_RANK))
+        strong = [f for f in self.of("n_enrolled") if not f.extra.get("weak")]
+        strong_zh = [f for f in self.of("n_enrolled", self.secondary) if not f.extra.get("weak")]
+        weak = sorted((f for f in self.of("n_enrolled") if f.extra.get("weak")), key=lambda f: -f.value["n"])
+        # a weak mention ("in 225 patients with …") counts only when no enrolment is stated; the largest wins
+        enrolled = (self._ranked(strong, RESULT_ROLE_RANK) or self._ranked(strong_zh, RESULT_ROLE_RANK) or weak)
         if enrolled:
             pop["n_enrolled"] = enrolled[0].value["n"]
             self.span("population.n_enrolled", enrolled[0], self.first_zh("n_enrolled", "n", pop["n_enrolled"]))

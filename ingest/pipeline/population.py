@@ -43,6 +43,7 @@ class PopulationFacts:
         self.lex = lexicon()
         self.enrolled = self.lex.cue("enrolled", lang)
         self.analyzed = self.lex.cue("analyzed", lang)
+        self.enrolled_weak = self.lex.cue("enrolled_weak", lang)
         rows = [r.pattern for r in self.lex.cue_rows if r.name == "prior_therapy" and r.lang == lang]
         after = [r for r in rows if not r.endswith("$")]
         before = [r for r in rows if r.endswith("$")]
@@ -64,6 +65,10 @@ class PopulationFacts:
                 start = arms.start()
             if n is not None and 2 <= n <= 10_000_000:
                 add_fact(doc, "n_enrolled", {"n": int(n)}, start, m.end("n"), cue=m.group(0))
+        for m in self.enrolled_weak.finditer(text):  # "in 225 patients with …": used when nothing better
+            n = to_number(m.group("n"))
+            if n is not None and 2 <= n <= 10_000_000:
+                add_fact(doc, "n_enrolled", {"n": int(n)}, m.start("n"), m.end("n"), cue=m.group(0), weak=True)
         for m in self.analyzed.finditer(text):
             n = to_number(m.group("n"))
             if n is not None and n >= 1:

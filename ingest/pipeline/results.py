@@ -98,17 +98,24 @@ class ResultFacts:
         self.drug_alias = lex.drug_alias
         self.time_before = lex.cue("not_result_time", lang)
         self.versus = lex.cue("versus", lang)
+        self.difference = lex.cue("difference_statement", lang)
         self.last_mention: Optional[Mention] = None
 
     def __call__(self, doc: Doc) -> Doc:
         terms = [s for s in doc.spans.get("kb_terms", []) if s.label_ == "ENDPOINT"]
         self.last_mention = None
+        previous: list = []  # the result facts of the sentence before
+        text = text_of(doc)
         for sent_start, sent_end in sentence_bounds(doc):
-            mentions = _mentions(text_of(doc), [s for s in terms if sent_start <= s.start_char < sent_end])
+            mentions = _mentions(text, [s for s in terms if sent_start <= s.start_char < sent_end])
+            emitted = []
             if mentions or self.last_mention:
-                for fig in self.sentence(text_of(doc), sent_start, sent_end, mentions, doc):
+                for fig in self.sentence(text, sent_start, sent_end, mentions, doc):
                     if fig.endpoint.code != "-":
-                        self._emit(doc, fig)
+                        emitted.append(self._emit(doc, fig))
+            if not emitted and previous:
+                self._p_of_difference(text, sent_start, sent_end, previous)
+            previous = emitted
             real = [m for m in mentions if m.code != "-"]
             if real:
                 self.last_mention = real[-1]
@@ -457,7 +464,21 @@ class ResultFacts:
         arm = re.sub(r"\s+(?:was|were|is|are|had|has|showed|group|arm|cohort)s?$", "", arm.strip(), flags=re.I)
         return self.drug_alias.get(arm.lower(), arm)
 
-    def _emit(self, doc: Doc, f: Figure) -> None:
+    def _p_of_difference(self, text: str, s0: int, s1: int, previous: list) -> None:
+        """"... 62.5% in A and 43.3% in B. The difference was significant (P < 0.05).": a sentence with a
+        p-value and no figure of its own, stating a difference, gives its p to the figures compared just
+        before (those of the last figure's endpoint that have none)."""
+        pvals = find_p_values(text, s0, s1)
+        if len(pvals) != 1 or not self.difference.search(text, s0, pvals[0].start):
+            return
+        p = pvals[0]
+        last = previous[-1].value
+        for fact in previous:
+            v = fact.value
+            if v["p"] is None and v["endpoint"] == last["endpoint"] and v["stat"] not in ("hr", "or", "rr"):
+                v["p"], v["p_op"] = p.p, p.op
+
+    def _emit(self, doc: Doc, f: Figure):
         x = f.endpoint
         value = {
             "endpoint": x.code, "value": as_int_or_float(f.value), "unit": f.unit, "stat": f.stat,
@@ -465,7 +486,7 @@ class ResultFacts:
             "qualifier": ", ".join(dict.fromkeys(f.qualifiers)) or None,
         }
         start = min(f.start, x.start) if x.end <= f.start + 1 and f.start - x.end < 40 else f.start
-        add_fact(doc, "result", value, start, max(f.end, f.tail), figure=(f.start, max(f.end, f.tail)))
+        return add_fact(doc, "result", value, start, max(f.end, f.tail), figure=(f.start, max(f.end, f.tail)))
 
 
 def unit_of(raw: str) -> str:
