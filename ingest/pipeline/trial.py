@@ -78,7 +78,7 @@ class TrialFacts:
         start = m.start("a")
         if (start, m.end("a")) in seen or any(s <= start < e for s, e in seen):
             return
-        if not strong and not _acronym_shaped(a):
+        if not strong and (not _acronym_shaped(a) or _abbreviates(text_of(doc)[:start], a)):
             return
         if a.lower() in self.known_terms or re.fullmatch(r"(?:NCT|ChiCTR|ISRCTN|UMIN)\w*|[IVX]+|\d+", a):
             return
@@ -88,9 +88,22 @@ class TrialFacts:
         add_fact(doc, "acronym", {"acronym": a}, start, m.end("a"), strong=strong)
 
 
+def _abbreviates(before: str, a: str) -> bool:
+    """"primary central nervous system lymphoma (PCNSL)": the letters are the initials of the words just
+    before, so this abbreviates a phrase and names no trial."""
+    letters = re.sub(r"[^A-Za-z]", "", a).lower()
+    words = re.findall(r"[A-Za-z]+", before[-120:])
+    if len(letters) < 2 or len(words) < len(letters):
+        return False
+    initials = "".join(w[0].lower() for w in words)
+    return initials.endswith(letters) or initials[:-1].endswith(letters)
+
+
 def _acronym_shaped(a: str) -> bool:
     """Mostly capitals, at least three letters, or letters with a number (PLATO, MANTRA-2, ALTER0302)."""
     letters = [c for c in a if c.isalpha()]
+    if re.fullmatch(r"[A-Z]{1,4}\d{3,5}[A-Z]?", a):
+        return True  # cooperative-group protocol numbers: S9900, E1A11
     if len(letters) < 2:
         return False
     upper = sum(c.isupper() for c in letters) / len(letters)
