@@ -44,11 +44,28 @@ class EndpointFacts:
             for span in here:
                 if span.start_char in inside:
                     continue  # "(the rate of complete remission or ...)": a definition of the endpoint before
-                before = [c for c in cues if c[1] <= span.start_char]
-                kind = before[-1][2] if before else None
+                kind = _kind(text, s0, s1, span, cues)
                 code = span.kb_id_.partition("|")[0]
                 add_fact(doc, "endpoint", {"name": code, "kind": kind}, span.start_char, span.end_char)
         return doc
+
+
+def _kind(text: str, s0: int, s1: int, span, cues) -> str | None:
+    """The kind cue that governs a mention: the nearest one before it in its clause (clauses end at ';');
+    else one after it in the clause ("ORR was the primary end point", "OS and QoL were secondary end
+    points"); else the nearest before it in the sentence."""
+    c0 = max(s0, text.rfind(";", s0, span.start_char) + 1)
+    c1 = text.find(";", span.end_char, s1)
+    c1 = s1 if c1 < 0 else c1
+    before = [c for c in cues if c0 <= c[0] and c[1] <= span.start_char]
+    if before:
+        return before[-1][2]
+    after = [c for c in cues if span.end_char <= c[0] < c1]
+    if after and re.search(r"\b(?:was|were|is|are|as)\s+(?:the\s+|an?\s+|its\s+)?(?:\w+\s+){0,2}$",
+                           text[span.end_char: after[0][0]]):
+        return after[0][2]
+    before = [c for c in cues if c[1] <= span.start_char]
+    return before[-1][2] if before else None
 
 
 def _definitions(text: str, spans) -> set[int]:
