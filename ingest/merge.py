@@ -296,7 +296,8 @@ class Merger:
         kinds = {**{k: "condition" for k in self.lex.condition_alias},
                  **{k: "adverse_event" for k in self.lex.ae_alias},
                  **{e.term.lower(): "endpoint" for e in self.lex.endpoints if e.code != "-"},
-                 **{k: "target" for k in self.lex.target_alias}, **{k: "drug" for k in self.lex.drug_alias}}
+                 **{k: "target" for k in self.lex.target_alias}, **{k: "drug" for k in self.lex.drug_alias},
+                 **{n.lower(): "drug" for d in data.get("drugs", []) for n in [d["name"], *d["aliases"]]}}
         for f in self.facts:
             if f.kind == "term_pair":
                 zh, en = f.value["zh"], f.value["en"]

@@ -101,15 +101,20 @@ def summary(items: tuple[str, ...], db_path: Path, lang: str, fmt: str) -> None:
     from .summary import as_json, render
 
     langs = ("en", "zh") if lang == "both" else (lang,)
+    learned = {}
+    if db_path.exists():  # Chinese names the database's glossary has learned
+        from .store import learned_names, open_db
+
+        learned = learned_names(open_db(db_path))
     failed = 0
     for rec in _records_for(items, db_path):
         if isinstance(rec, str):
             failed += 1
             click.echo(f"error: {rec}", err=True)
         elif fmt == "json":
-            click.echo(as_json(rec, langs))
+            click.echo(as_json(rec, langs, learned))
         else:
-            click.echo("\n".join(render(rec, code, fmt) for code in langs))
+            click.echo("\n".join(render(rec, code, fmt, learned) for code in langs))
     sys.exit(1 if failed else 0)
 
 

@@ -104,7 +104,7 @@ def _json(value) -> Optional[str]:
     return json.dumps(value, ensure_ascii=False) if value else None
 
 
-def record_row(rec: Record) -> dict:
+def record_row(rec: Record, learned: Optional[dict[str, str]] = None) -> dict:
     from .summary import summaries
 
     c, t, p = rec.citation, rec.trial, rec.population
@@ -119,7 +119,7 @@ def record_row(rec: Record) -> dict:
         "drug_names": _json([d.name for d in rec.drugs]), "target_names": _json(rec.targets),
         "abstract_en": "\n\n".join(s.en for s in rec.sections if s.en) or None,
         "abstract_zh": "\n\n".join(s.zh for s in rec.sections if s.zh) or None,
-        **summaries(rec),
+        **summaries(rec, learned),
         "disagreements": sum(1 for x in rec.consistency if not x.agree),
         "record_json": json.dumps(rec.to_json_dict(), ensure_ascii=False),
     }
@@ -169,23 +169,48 @@ def _delete_records(db: sqlite_utils.Database, ids: list[str]) -> None:
     db.conn.executemany("DELETE FROM records WHERE id = ?", params)
 
 
+LEARNED_KINDS = ("drug", "adverse_event", "condition")
+
+
+def learned_names(db: sqlite_utils.Database, records: Iterable[Record] = ()) -> dict[str, str]:
+    """English → Chinese names the glossary has learned (written pairs such as 佐利替尼(zorifertinib) and
+    aligned ones), from stored records and ``records``: what fills a Chinese name no lexicon has. When
+    a name has several Chinese forms, the one most records show wins."""
+    counts: dict[tuple[str, str], int] = {}
+    kinds = ", ".join("?" * len(LEARNED_KINDS))
+    for zh, en, n in db.execute(f"SELECT zh, en, count(*) FROM record_glossary WHERE kind IN ({kinds}) "
+                                "GROUP BY zh, en", LEARNED_KINDS):
+        counts[(en.lower(), zh)] = n
+    for rec in records:
+        for g in rec.glossary:
+            if g.kind in LEARNED_KINDS:
+                counts[(g.en.lower(), g.zh)] = counts.get((g.en.lower(), g.zh), 0) + 1
+    best: dict[str, tuple[int, str]] = {}
+    for (en, zh), n in sorted(counts.items()):
+        if len(en) > 2 and (en not in best or n > best[en][0]):
+            best[en] = (n, zh)
+    return {en: zh for en, (_, zh) in best.items()}
+
+
 def _write_records(db: sqlite_utils.Database, records: list[Record]) -> None:
     from ingest.lexicon import lexicon  # the lexicon gives drugs' and targets' Chinese names
 
     lex = lexicon()
+    learned = learned_names(db, records)
     _delete_records(db, [r.id for r in records])
     targets, drugs, drug_targets = {}, {}, set()
     for rec in records:
         for t in {t for d in rec.drugs for t in d.targets} | set(rec.targets):
             targets[t] = {"symbol": t, "name_zh": lex.zh_name("target", t)}
         for d in rec.drugs:
-            drugs[d.name] = {"name": d.name, "name_zh": d.name_zh or lex.zh_name("drug", d.name),
+            drugs[d.name] = {"name": d.name,
+                             "name_zh": d.name_zh or lex.zh_name("drug", d.name) or learned.get(d.name.lower()),
                              "drug_class": d.drug_class, "targets": _json(d.targets)}
             drug_targets.update((d.name, t) for t in d.targets)
     _insert_many(db, "targets", sorted(targets.values(), key=lambda r: r["symbol"]), "INSERT OR REPLACE")
     _insert_many(db, "drugs", sorted(drugs.values(), key=lambda r: r["name"]), "INSERT OR REPLACE")
     _insert_many(db, "drug_targets", [{"drug": d, "target": t} for d, t in sorted(drug_targets)], "INSERT OR IGNORE")
-    rows = [record_row(r) for r in records]
+    rows = [record_row(r, learned) for r in records]
     _insert_many(db, "records", rows, "INSERT OR REPLACE")
     rowids = dict(db.conn.execute(f"SELECT id, rowid FROM records WHERE id IN ({', '.join('?' * len(rows))})",
                                   [r["id"] for r in rows])) if rows else {}
@@ -260,6 +285,33 @@ def save_batch(db: sqlite_utils.Database, items: list, sources: list[dict], erro
         _insert_many(db, "ingest_errors", errors, "INSERT OR REPLACE")
         _insert_many(db, "sources", sources, "INSERT OR REPLACE")
     return len(batch)
+
+
+def refresh_learned(db: sqlite_utils.Database) -> int:
+    """Re-render what depends on learned names after an ingest: drugs with no Chinese name get the one
+    the glossary now knows, and records naming a drug or adverse event only the glossary can put in
+    Chinese get their summaries again. Returns how many records were rewritten."""
+    from ingest.lexicon import lexicon
+
+    learned = learned_names(db)
+    if not learned:
+        return 0
+    lex = lexicon()
+    ids = set()
+    for record_id, name in db.execute("SELECT record_id, drug FROM record_drugs WHERE name_zh IS NULL"):
+        if name.lower() in learned and not lex.zh_name("drug", name):
+            ids.add(record_id)
+    for record_id, term in db.execute("SELECT record_id, term FROM adverse_events WHERE term_zh IS NULL"):
+        if term.lower() in learned and not lex.zh_name("ae", term):
+            ids.add(record_id)
+    with db.conn:
+        nameless = [r[0] for r in db.execute("SELECT name FROM drugs WHERE name_zh IS NULL") if r[0].lower() in learned]
+        db.conn.executemany("UPDATE drugs SET name_zh = ? WHERE name = ?",
+                            [[learned[name.lower()], name] for name in nameless])
+        changed = [r for r in (load_record(db, i) for i in sorted(ids)) if r is not None]
+        if changed:
+            _write_records(db, changed)
+    return len(changed)
 
 
 def delete_record(db: sqlite_utils.Database, record_id: str) -> None:

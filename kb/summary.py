@@ -82,9 +82,10 @@ class Card:
 class Wording:
     """How one language writes names and figures; words come from the lexicons' labels."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, learned: Optional[dict[str, str]] = None):
         self.lang = lang
         self.lex = _lex()
+        self.learned = learned or {}  # English → Chinese pairs other records taught the glossary
 
     def label(self, kind: str, key: str) -> str:
         return self.lex.label(kind, key, self.lang) or key
@@ -92,7 +93,8 @@ class Wording:
     # names -------------------------------------------------------------------------------------
     def drug(self, rec: Record, drug) -> str:
         if self.lang == "zh":
-            zh = drug.name_zh or self.lex.zh_name("drug", drug.name) or _glossary(rec, drug.name)
+            zh = (drug.name_zh or self.lex.zh_name("drug", drug.name) or _glossary(rec, drug.name)
+                  or self.learned.get(drug.name.lower()))
             head = zh or drug.name
             extra = [drug.name] if zh and zh != drug.name else []
             if drug.drug_class:
@@ -107,16 +109,19 @@ class Wording:
     def condition(self, rec: Record, name: str) -> str:
         if self.lang == "en":
             return name
-        return self.lex.zh_name("condition", name) or _glossary(rec, name) or name
+        return (self.lex.zh_name("condition", name) or _glossary(rec, name) or self.learned.get(name.lower())
+                or name)
 
     def ae(self, rec: Record, ae) -> str:
         if self.lang == "en":
             return ae.term
-        return self.lex.zh_name("ae", ae.term) or ae.term_zh or _glossary(rec, ae.term) or ae.term
+        return (self.lex.zh_name("ae", ae.term) or ae.term_zh or _glossary(rec, ae.term)
+                or self.learned.get(ae.term.lower()) or ae.term)
 
     def arm(self, rec: Record, arm: str) -> str:
         if self.lang == "zh":
-            zh = self.lex.zh_name("drug", arm) or self.lex.label("arm_word", arm, "zh")
+            zh = (self.lex.zh_name("drug", arm) or self.lex.label("arm_word", arm, "zh")
+                  or self.learned.get(arm.lower()))
             return zh or arm
         en = self.lex.label("arm_word", arm, "en")
         if en:
@@ -202,11 +207,11 @@ def _glossary(rec: Record, en: str) -> Optional[str]:
     return None
 
 
-def card(rec: Record, lang: str, max_secondary: int = 6) -> Card:
+def card(rec: Record, lang: str, max_secondary: int = 6, learned: Optional[dict[str, str]] = None) -> Card:
     """The summary pieces of ``rec`` in ``lang`` ('en' or 'zh')."""
     if lang not in LANGS:
         raise ValueError(f"unknown summary language {lang!r}")
-    w = Wording(lang)
+    w = Wording(lang, learned)
     c = Card(lang=lang, record_id=rec.id)
     for d in rec.drugs:
         if d.role == "background":
@@ -277,13 +282,13 @@ def _env() -> tuple[jinja2.Environment, jinja2.Environment]:
     return jinja2.Environment(autoescape=False, **opts), jinja2.Environment(autoescape=True, **opts)
 
 
-def render(rec: Record, lang: str, fmt: str = "md") -> str:
+def render(rec: Record, lang: str, fmt: str = "md", learned: Optional[dict[str, str]] = None) -> str:
     """The ``lang`` summary of ``rec`` as Markdown ('md') or an HTML partial ('html', escaped)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown summary format {fmt!r}")
     md, html = _env()
     env = html if fmt == "html" else md
-    text = env.get_template(f"summary.{lang}.{fmt}").render(c=card(rec, lang))
+    text = env.get_template(f"summary.{lang}.{fmt}").render(c=card(rec, lang, learned=learned))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
@@ -294,13 +299,14 @@ def one_line(rec: Record, lang: str) -> str:
     return getattr(md.get_template("_summary_macros.jinja").module, f"line_{lang}")(c).strip()
 
 
-def summaries(rec: Record) -> dict[str, str]:
-    """Both Markdown summaries, as stored in ``records.summary_en`` / ``summary_zh``."""
-    return {f"summary_{lang}": render(rec, lang, "md") for lang in LANGS}
+def summaries(rec: Record, learned: Optional[dict[str, str]] = None) -> dict[str, str]:
+    """Both Markdown summaries, as stored in ``records.summary_en`` / ``summary_zh``; ``learned`` gives
+    Chinese names the glossary learned from other records."""
+    return {f"summary_{lang}": render(rec, lang, "md", learned) for lang in LANGS}
 
 
-def as_json(rec: Record, langs: tuple[str, ...]) -> str:
+def as_json(rec: Record, langs: tuple[str, ...], learned: Optional[dict[str, str]] = None) -> str:
     data = {"id": rec.id}
     for lang in langs:
-        data[f"summary_{lang}"] = render(rec, lang, "md")
+        data[f"summary_{lang}"] = render(rec, lang, "md", learned)
     return json.dumps(data, ensure_ascii=False)

@@ -83,10 +83,10 @@ def test_glossary_pairs_written_and_aligned(seed_record):
 
 def test_glossary_gives_an_unknown_drug_its_chinese_name():
     raw = RawDocument(format="digest", path="x", paragraphs=[Paragraph(
-        "zh", "本研究评估了泽布替尼(zanubrutinib)治疗复发难治性套细胞淋巴瘤患者的疗效。共纳入86例患者。")])
+        "zh", "本研究评估了曲沙替尼(quxatinib)治疗复发难治性套细胞淋巴瘤患者的疗效。共纳入86例患者。")])
     record = extract_document(raw).to_json_dict()
-    drug = next(d for d in record["drugs"] if d["name"] == "zanubrutinib")
-    assert drug["name_zh"] == "泽布替尼"
+    drug = next(d for d in record["drugs"] if d["name"] == "quxatinib")
+    assert drug["name_zh"] == "曲沙替尼"
     assert drug["drug_class"] == "tyrosine kinase inhibitor"  # from the WHO stem -tinib
     assert record["population"]["n_enrolled"] == 86
 
