@@ -36,9 +36,16 @@ def lang_of(text: str) -> str:
 _MID_DOT_DECIMAL = re.compile(r"(?<=\d)[·•∙](?=\d)")
 
 
+# "1 241例", "1 241 patients": a space as thousands separator before a count of people
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(?<!\d )(\d{1,3}) (?=\d{3}(?![\d.])\s*(?:例|名|人|位|patients|participants|"
+                               r"subjects|cases|males|females|men|women))")
+
+
 def normalize(text: str) -> str:
-    """Full-width to half-width, dashes/spaces to ASCII, "60·8" to "60.8": one character for one character."""
+    """Full-width to half-width, dashes/spaces to ASCII, "60·8" to "60.8", "1 241例" to "1,241例": one
+    character for one character."""
     out = _MID_DOT_DECIMAL.sub(".", text.translate(_TABLE))
+    out = _SPACED_THOUSANDS.sub(lambda m: m.group(1) + ",", out)
     assert len(out) == len(text)
     return out
 

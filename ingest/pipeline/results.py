@@ -24,6 +24,9 @@ UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": 
          "years": "years", "yr": "years", "yrs": "years", "年": "years", "mg/m2": "mg/m2", "mg/kg": "mg/kg", "mg": "mg"}
 _UNIT = r"(?P<u>%|percent\b|months?\b|mos?\b|个月|weeks?\b|wks?\b|周|days?\b|天|years?\b|yrs?\b|mg/m2|mg/kg|mg\b)"
 VALUE = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*" + _UNIT)
+# "9.0(95%CI:3.0~15.0)个月": the unit written after the figure's own CI
+VALUE_CI_UNIT = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*95\s*%\s*CI[^()（）%]{0,40}[)）]\s*"
+                           + _UNIT.replace("%|percent\\b|", ""))
 # "23.6 vs 5.7 months", "93.4 and 66.0 %", "80.00%、92.00%": the unit written once for two figures
 PAIR = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM + r")\s*(?P<u1>%)?\s*(?:vs\.?|v\.?|versus|and|or|对|和|与|、)\s*"
                   r"(?P<v2>" + NUM + r")\s*" + _UNIT)
@@ -175,6 +178,9 @@ class ResultFacts:
                 if unit != "%" and self.time_before.search(text, max(s0, m.start() - 16), m.start()):
                     continue  # "at 3 months", "within 3 months": a time point, not a figure
                 out.append(Figure(m.start(), m.end(), float(m.group("v").replace(",", "")), unit))
+        for m in VALUE_CI_UNIT.finditer(text, s0, s1):
+            if free(m.start("v"), m.end("v")):
+                out.append(Figure(m.start("v"), m.end("v"), float(m.group("v").replace(",", "")), unit_of(m.group("u"))))
         out += self._counts(text, mentions, fenced, out)
         return sorted(out, key=lambda f: f.start)
 
