@@ -1,7 +1,7 @@
 """Extraction quality on the corpora we have, scored by `kb eval` against hand-made gold files.
 
-These floors guard what is reached today; the issues' targets (macro F1 >= 0.90 en, >= 0.85 zh,
->= 0.90 bi on every corpus) are higher for bi- and zh- and stay open until met.
+These floors guard what is reached today. Issue 4's targets (zh >= 0.85, bi >= 0.90 on the seed, dev and
+our own Chinese/bilingual corpus) are met; issue 3's (English >= 0.90 with our own English corpus) is not yet.
 """
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ def test_floors_on_seed_and_dev():
 def test_floors_with_our_own_corpus():
     report = evaluate([CORPUS / "seed", CORPUS / "dev", CORPUS / "own"])
     assert report.macro_f1("en") >= 0.90
-    assert report.macro_f1("zh") >= 0.87
-    assert report.macro_f1("bi") >= 0.88
+    assert report.macro_f1("zh") >= 0.87  # issue 4: >= 0.85
+    assert report.macro_f1("bi") >= 0.90  # issue 4: >= 0.90
     assert report.macro_f1() >= 0.91
 
 

@@ -44,6 +44,7 @@ class PopulationFacts:
         self.enrolled = self.lex.cue("enrolled", lang)
         self.analyzed = self.lex.cue("analyzed", lang)
         self.enrolled_weak = self.lex.cue("enrolled_weak", lang)
+        self.enrolled_arms = self.lex.cue("enrolled_arms", lang)
         rows = [r.pattern for r in self.lex.cue_rows if r.name == "prior_therapy" and r.lang == lang]
         after = [r for r in rows if not r.endswith("$")]
         before = [r for r in rows if r.endswith("$")]
@@ -65,6 +66,9 @@ class PopulationFacts:
                 start = arms.start()
             if n is not None and 2 <= n <= 10_000_000:
                 add_fact(doc, "n_enrolled", {"n": int(n)}, start, m.end("n"), cue=m.group(0))
+        for m in self.enrolled_arms.finditer(text):  # "108例…作为研究组，选取同期52例…作为对照组": the arms add up
+            add_fact(doc, "n_enrolled", {"n": int(m.group("a")) + int(m.group("b"))}, m.start("a"), m.end("b"),
+                     cue=m.group(0))
         for m in self.enrolled_weak.finditer(text):  # "in 225 patients with …": used when nothing better
             n = to_number(m.group("n"))
             if n is not None and 2 <= n <= 10_000_000:
