@@ -52,12 +52,28 @@ def make_datasette(db_path: str | Path, live: bool = False, **settings):
     if not pm.is_registered(web) and "kb" not in {name for name, _ in pm.list_name_plugin()}:
         pm.register(web, name="kb")
     path = str(db_path)
-    options = {"truncate_cells_html": 160, "default_page_size": 50, **settings}
+    options = {"truncate_cells_html": 160, "default_page_size": 50, **_scale_settings(path), **settings}
     return Datasette(
         files=[path] if live else [], immutables=[] if live else [path],
         metadata=load_metadata(Path(path).stem), template_dir=str(TEMPLATES_DIR),
         static_mounts=[("kb-static", str(STATIC_DIR))], settings=options,
     )
+
+
+LARGE = 100_000  # records beyond which facet suggestions (a query per column per page view) are off
+
+
+def _scale_settings(path: str) -> dict:
+    """At hundreds of thousands of records, suggesting facets costs seconds per page and a facet may
+    scan every match: suggestions go off and each facet gets 50 ms before Datasette drops it."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            rows = conn.execute("SELECT max(rowid) FROM records").fetchone()[0] or 0
+    except sqlite3.Error:
+        return {}
+    return {"suggest_facets": False, "facet_time_limit_ms": 50} if rows > LARGE else {}
 
 
 # plugin hooks ------------------------------------------------------------------------------------

@@ -410,6 +410,17 @@ class ResultFacts:
             for f in group:
                 if (p.shared or f.endpoint.code == last.endpoint.code) and f.p is None:
                     f.p, f.p_op = p.p, p.op
+        if pvals and prev >= 0:
+            # "(HR, 1.44; 95% CI ...; P = .016; median OS, 13.4 v 19.5 months)": figures of the same
+            # comparison written after its p, with none of their own, share it
+            p = pvals[-1]
+            closed = [f for f in figures if f.start < p.start]
+            tail = [f for f in figures if f.start > p.end]
+            if closed and tail and not re.search(r"[)\]）.。]", text[p.end: tail[0].start]):
+                code = closed[-1].endpoint.code
+                for f in tail:
+                    if f.p is None and f.endpoint.code == code and f.stat not in ("hr", "or", "rr"):
+                        f.p, f.p_op = p.p, p.op
 
     def _arms(self, text, s0, s1, figures, mentions) -> None:
         """Arms: 'with X'/'in the X group' after a figure, 'X组' before it, or '... respectively'."""
