@@ -60,7 +60,7 @@ def as_int_or_float(x: float) -> float | int:
 # ---- confidence intervals -------------------------------------------------------------------------------
 
 CI = re.compile(
-    r"(?P<level>\d{2}(?:\.\d)?)\s*%\s*(?:CI|confidence\s+intervals?|可信区间|置信区间)\s*(?:\{CI\}|\(CI\)|\[CI\])?\s*"
+    r"(?P<level>\d{2}(?:\.\d)?)\s*%\s*(?:CI|Cl|confidence\s+intervals?|可信区间|置信区间)\s*(?:\{CI\}|\(CI\)|\[CI\])?\s*"
     r"(?:[:,=]\s*|\s)?\s*[\[(]?\s*"
     r"(?P<low>-?(?:" + NUM + r"))\s*(?:%|months?|mo|个月|weeks?)?\s*(?:-|to|,|~|–|—|至|～)\s*"
     r"(?:(?P<high>-?(?:" + NUM + r"))\s*(?:%|months?|mo|个月|weeks?)?|(?P<nr>not\s+reached|NR|not\s+estimable|NE|未达到))", re.I)
