@@ -58,6 +58,7 @@ _THRESHOLD_BEFORE = re.compile(r"(?:[≥≤<>]=?|at\s+least|more\s+than|less\s+t
 _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|reduced\s+by|reduction\s+of|decreased\s+by)了?\s*$", re.I)
 
 
+_DIGIT = re.compile(r"\d")
 _DIFFERENCE = re.compile(r"(?:estimated\s+)?(?:treatment\s+|absolute\s+|risk\s+)?difference(?:\s+of)?\s*,?\s*$|差异为\s*$", re.I)
 # "18 (29%; 18-41)": a CI written after a semicolon without its name
 _SEMI_RANGE = re.compile(r"\s*;\s*(?P<low>" + NUM + r")\s*%?\s*(?:-|to|–)\s*(?P<high>" + NUM + r")\s*%?\s*[)\]]")
@@ -102,6 +103,7 @@ class ResultFacts:
         self.time_before = lex.cue("not_result_time", lang)
         self.versus = lex.cue("versus", lang)
         self.difference = lex.cue("difference_statement", lang)
+        self.ae_context = lex.cue("ae_context", lang)
         self.last_mention: Optional[Mention] = None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -112,7 +114,12 @@ class ResultFacts:
         for sent_start, sent_end in sentence_bounds(doc):
             mentions = _mentions(text, [s for s in terms if sent_start <= s.start_char < sent_end])
             emitted = []
-            if mentions or self.last_mention:
+            carried = not mentions and self.last_mention is not None
+            first_digit = _DIGIT.search(text, sent_start, sent_end)
+            if carried and self.ae_context.search(text, sent_start, first_digit.start() if first_digit else sent_end):
+                carried = False  # "adverse events were nausea (33%/40%), …": figures of events, not of the endpoint before
+                self.last_mention = None
+            if mentions or carried:
                 for fig in self.sentence(text, sent_start, sent_end, mentions, doc):
                     if fig.endpoint.code != "-":
                         emitted.append(self._emit(doc, fig))

@@ -13,6 +13,8 @@ from spacy.tokens import Doc
 _EN_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
 _EN_NO_END = re.compile(r"(?:\b(?:vs|al|e\.g|i\.e|Fig|Figs|No|approx|ca|cf|Dr|Drs|Mr|Mrs|Ms|St|Inc|Ltd|Co|Jr|Sr|"
                         r"resp|incl|min|max|Ref|Vol|pp|mg|wk|mo|yr|hr)\.|\b[A-Z]\.)$")
+# "in arm B." ends a sentence although "B." looks like an initial
+_NAMED_LETTER = re.compile(r"\b(?:arm|arms|group|groups|cohort|part|stage|type|level)\s+[A-Z]\.$", re.I)
 # Chinese ends at 。！？ (and at ". " between Han characters, as some journals write)
 _ZH_END = re.compile(r"(?<=[。！？!?])|(?<=[\u4e00-\u9fff)]\.)\s*(?=[\u4e00-\u9fff(（\[【])|(?<=[;；])\s*(?=\(\d+\)|[①-⑳])")
 
@@ -26,7 +28,8 @@ def sentence_starts(text: str, lang: str) -> list[int]:
                 starts.append(m.end())
     else:
         for m in _EN_END.finditer(text):
-            if not _EN_NO_END.search(text[max(0, m.start() - 8): m.start()]):
+            before = text[max(0, m.start() - 12): m.start()]
+            if not _EN_NO_END.search(before[-8:]) or _NAMED_LETTER.search(before):
                 starts.append(m.end())
     return sorted(set(starts))
 
