@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any, Optional
 
 from kb.models import Record
@@ -293,11 +294,7 @@ class Merger:
         """Pairs the Chinese text writes itself (米拉德美坦(milademetan)), then pairs implied by the same
         canonical fact found in both languages of one aligned section."""
         pairs: dict[tuple[str, str], dict] = {}
-        kinds = {**{k: "condition" for k in self.lex.condition_alias},
-                 **{k: "adverse_event" for k in self.lex.ae_alias},
-                 **{e.term.lower(): "endpoint" for e in self.lex.endpoints if e.code != "-"},
-                 **{k: "target" for k in self.lex.target_alias}, **{k: "drug" for k in self.lex.drug_alias},
-                 **{n.lower(): "drug" for d in data.get("drugs", []) for n in [d["name"], *d["aliases"]]}}
+        kinds = {**_term_kinds(), **{n.lower(): "drug" for d in data.get("drugs", []) for n in [d["name"], *d["aliases"]]}}
         for f in self.facts:
             if f.kind == "term_pair":
                 zh, en = f.value["zh"], f.value["en"]
@@ -414,3 +411,12 @@ def _stem_class(lex, name: str) -> Optional[tuple[str, list[str]]]:
         if name.endswith(stem.stem):
             return stem.drug_class, [t for t in (stem.targets or "").split("|") if t]
     return None
+
+
+@lru_cache(maxsize=1)
+def _term_kinds() -> dict[str, str]:
+    """Every lexicon term (lower-cased) → its kind, for naming glossary pairs; built once per process."""
+    lex = lexicon()
+    return {**{k: "condition" for k in lex.condition_alias}, **{k: "adverse_event" for k in lex.ae_alias},
+            **{e.term.lower(): "endpoint" for e in lex.endpoints if e.code != "-"},
+            **{k: "target" for k in lex.target_alias}, **{k: "drug" for k in lex.drug_alias}}
