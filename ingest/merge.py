@@ -84,6 +84,7 @@ class Merger:
         data["results"] = self.results()
         data["population"] = self.population(data["results"], data["endpoints"])
         data["adverse_events"] = self.adverse_events()
+        self._reported_endpoints(data)
         data["consistency"] = self.consistency()
         data["glossary"] = self.glossary(data)
         self._fill_chinese_names(data)
@@ -209,6 +210,22 @@ class Merger:
             elif out[name]["kind"] is None and kind:
                 out[name]["kind"] = kind
         return list(out.values())
+
+    REPORTED = ("ORR", "DCR", "CBR", "DoR", "PFS", "OS", "EFS", "DFS", "RFS", "TTP", "TTF", "pCR", "MRD")
+
+    def _reported_endpoints(self, data: dict) -> None:
+        """An English abstract's endpoints are also those it reports figures or adverse events for, even when
+        it never declares them ("Median OS was 36.5 months"): kind unknown. Response categories (CR, PR)
+        are parts of a response rate, not endpoints of their own."""
+        if self.languages() != ["en"]:
+            return
+        have = {e["name"] for e in data["endpoints"]}
+        for r in data["results"]:
+            if r["endpoint"] in self.REPORTED and r["endpoint"] not in have:
+                data["endpoints"].append({"name": r["endpoint"], "kind": None})
+                have.add(r["endpoint"])
+        if data["adverse_events"] and "AE" not in have:
+            data["endpoints"].append({"name": "AE", "kind": None})
 
     def results(self) -> list[dict]:
         out: list[dict] = []
