@@ -32,9 +32,10 @@ def test_floors_with_our_own_corpus():
 
 
 def test_floors_on_our_english_corpus():
-    """30 real English oncology abstracts annotated by hand (tests/corpus/own-en): the issue's target is
-    0.90; this guards what is reached."""
+    """42 real English abstracts annotated by hand (tests/corpus/own-en: oncology phase 1-3 and five
+    non-oncology RCTs; digest, PubMed XML and MEDLINE): the issue's target is 0.90; this guards what is
+    reached."""
     report = evaluate([CORPUS / "own-en"])
-    assert not report.errors and len(report.files) >= 30
-    assert report.macro_f1("en") >= 0.80
-    assert report.groups["all"]["results"].f1 >= 0.81
+    assert not report.errors and len(report.files) >= 40
+    assert report.macro_f1("en") >= 0.79
+    assert report.groups["all"]["results"].f1 >= 0.79
