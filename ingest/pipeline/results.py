@@ -59,6 +59,7 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+_ARM_DOSE = re.compile(r"\b(?:with|of|on|receiving)\s+[\w-]+\s+\d+(?:\.\d+)?\s*mg(?:/kg|/m2)?\b", re.I)
 _DIFFERENCE = re.compile(r"(?:estimated\s+)?(?:treatment\s+|absolute\s+|risk\s+)?difference(?:\s+of)?\s*,?\s*$|差异为\s*$", re.I)
 # "18 (29%; 18-41)": a CI written after a semicolon without its name
 _SEMI_RANGE = re.compile(r"\s*;\s*(?P<low>" + NUM + r")\s*%?\s*(?:-|to|–)\s*(?P<high>" + NUM + r")\s*%?\s*[)\]]")
@@ -147,6 +148,7 @@ class ResultFacts:
         pvals = find_p_values(text, s0, s1)
         fenced += [(p.start, p.end) for p in pvals]
         figures = self._figures(text, s0, s1, fenced, mentions)
+        self._figs = figures
         figures = [f for f in figures if self._tie(text, f, mentions, s0)]
         self._pairs_to_two_endpoints(text, figures, mentions)
         for f in figures:
@@ -280,7 +282,12 @@ class ResultFacts:
             return True
         if before:
             x = before[-1]
-            between = text[x.end: f.start]
+            # from the endpoint, or from the figure before this one ("10.4 months with X 2 mg/kg, 12.7 months")
+            prev_end = max((max(g.end, g.tail) for g in self._figs if g.start < f.start and g.end <= f.start),
+                           default=x.end)
+            between = text[max(x.end, prev_end): f.start]
+            if prev_end > x.end:  # an arm's dose between two figures ("with X 2 mg/kg, 12.7 months") is no dose figure
+                between = _ARM_DOSE.sub(" ", between)
             if self.followup.search(between) and x.code not in ("MTD", "RP2D"):
                 return False
             if f.unit == "%" and (_NOT_RESULT_AFTER.match(text[f.end: f.end + 30])
