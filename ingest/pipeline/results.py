@@ -105,6 +105,7 @@ class ResultFacts:
         self.versus = lex.cue("versus", lang)
         self.difference = lex.cue("difference_statement", lang)
         self.ae_context = lex.cue("ae_context", lang)
+        self.ae_mention = lex.cue("ae_mention", lang)
         self.last_mention: Optional[Mention] = None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -290,6 +291,8 @@ class ResultFacts:
                 between = _ARM_DOSE.sub(" ", between)
             if self.followup.search(between) and x.code not in ("MTD", "RP2D"):
                 return False
+            if x.code not in ("AE", "DLT") and self.ae_mention.search(between):
+                return False  # "... duration of response was longer, and adverse events occurred in 73.4%"
             if f.unit == "%" and (_NOT_RESULT_AFTER.match(text[f.end: f.end + 30])
                                   or _NOT_RESULT_BEFORE.search(text[max(x.end, f.start - 8): f.start])):
                 return False
