@@ -59,6 +59,8 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+_LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:and\s+)?(?:\d+|" + WORD_NUMBER.pattern + r")\s*[(（]\s*",
+                       re.I)
 _ARM_DOSE = re.compile(r"\b(?:with|of|on|receiving)\s+[\w-]+\s+\d+(?:\.\d+)?\s*mg(?:/kg|/m2)?\b", re.I)
 _DIFFERENCE = re.compile(r"(?:estimated\s+)?(?:treatment\s+|absolute\s+|risk\s+)?difference(?:\s+of)?\s*,?\s*$|差异为\s*$", re.I)
 # "18 (29%; 18-41)": a CI written after a semicolon without its name
@@ -254,10 +256,12 @@ class ResultFacts:
         if self._share_of_patients(text, f):
             # "PR患者12例(31.6%)", "partial response in 12 patients (31.6%)": the category named just before
             before = [x for x in mentions if x.end <= f.start]
-            if before and re.fullmatch(r"\s*(?:患者|者|为|有|:|：|in|of)?\s*(?:\d+|" + WORD_NUMBER.pattern +
+            if before and re.fullmatch(r"\s*(?:(?:was|were)\s+(?:achieved|observed|seen|reported|noted|attained)\s+)?"
+                                       r"(?:患者|者|为|有|:|：|in|of|by)?\s*(?:\d+|" + WORD_NUMBER.pattern +
                                        r")\s*(?:例|名|patients?|cases?)?\s*[(（\[]\s*",
                                        text[before[-1].end: f.start], re.I):
                 f.endpoint = before[-1]
+                self._last_share = f
                 return True
             # a share is a result only when an endpoint follows in the clause ("10 (43%) had a complete response")
             verb = re.match(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]?\s*(?:of\s+(?:the\s+)?\d+\s+(?:[\w-]+\s+){0,3}?)?"
@@ -272,9 +276,10 @@ class ResultFacts:
                     return True
             # "... achieved an objective response compared with 18 (29%; 18-41) of 63 patients": the same endpoint
             prev = getattr(self, "_last_share", None)
-            if prev is not None and prev.endpoint and prev.end < f.start and self.versus.search(
-                    text, max(prev.end, f.start - 40), f.start):
-                f.endpoint = prev.endpoint
+            if prev is not None and prev.endpoint and prev.end < f.start and (self.versus.search(
+                    text, max(prev.end, f.start - 40), f.start) or _LIST_GAP.fullmatch(text[prev.end: f.start])):
+                f.endpoint = prev.endpoint  # "in ten (10%) of 98 patients receiving X, one (33%) of three ..."
+                self._last_share = f
                 return True
             return False
         before = [x for x in mentions if x.end <= f.start]
@@ -342,12 +347,13 @@ class ResultFacts:
         if x is None:
             return
         # "Eighty-eight (78%) of 113 evaluable patients achieved ...", "10 (43%)" after "Of the 23 patients"
-        m = re.match(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]\s*(?:of|/)\s*(?P<N>\d+)", text[f.end:f.end + 60])
+        m = re.match(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]\s*(?:of|/)\s*(?P<N>\d+|" + WORD_NUMBER.pattern + r")\b",
+                     text[f.end:f.end + 60], re.I)
         head = re.search(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", text[max(0, f.start - 40): f.start], re.I)
         if head and (x.start > f.end or self._share_of_patients(text, f)):
             f.n = int(to_number(head.group("n")) or 0) or None
-            if m:
-                f.N = int(m.group("N"))
+            if m and to_number(m.group("N")):
+                f.N = int(to_number(m.group("N")))
             else:
                 of = re.search(r"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+", text[max(0, f.start - 200): f.start], re.I)
                 if of:
