@@ -61,7 +61,7 @@ def as_int_or_float(x: float) -> float | int:
 
 CI = re.compile(
     r"(?P<level>\d{2}(?:\.\d)?)\s*%\s*(?:CI|Cl|confidence\s+intervals?|可信区间|置信区间)\s*(?:\{CI\}|\(CI\)|\[CI\])?\s*"
-    r"(?:[:,=]\s*|\s)?\s*[\[(]?\s*"
+    r"(?:[:,=]\s*|\s|为|是)?\s*[\[(]?\s*"
     r"(?P<low>-?(?:" + NUM + r"))\s*(?:%|months?|mo|个月|weeks?)?\s*(?:-|to|,|~|–|—|至|～)\s*"
     r"(?:(?P<high>-?(?:" + NUM + r"))\s*(?:%|months?|mo|个月|weeks?)?|(?P<nr>not\s+reached|NR|not\s+estimable|NE|未达到))", re.I)
 # a bare range in brackets right after a value: "3.5 months (1.8-3.7)"
