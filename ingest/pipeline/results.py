@@ -511,6 +511,8 @@ class ResultFacts:
         pvals = find_p_values(text, s0, s1)
         if len(pvals) != 1 or not self.difference.search(text, s0, pvals[0].start):
             return
+        if self.ae_mention.search(text, s0, pvals[0].start):
+            return  # the p of an adverse-event comparison
         p = pvals[0]
         last = previous[-1].value
         for fact in previous:
