@@ -214,9 +214,9 @@ class Merger:
     REPORTED = ("ORR", "DCR", "CBR", "DoR", "PFS", "OS", "EFS", "DFS", "RFS", "TTP", "TTF", "pCR", "MRD")
 
     def _reported_endpoints(self, data: dict) -> None:
-        """An English abstract's endpoints are also those it reports figures or adverse events for, even when
-        it never declares them ("Median OS was 36.5 months"): kind unknown. Response categories (CR, PR)
-        are parts of a response rate, not endpoints of their own."""
+        """An English abstract's endpoints are also those it reports figures for, even when it never declares
+        them ("Median OS was 36.5 months"): kind unknown. Response categories (CR, PR) are parts of a
+        response rate, and safety counts as an endpoint only when declared."""
         if self.languages() != ["en"]:
             return
         have = {e["name"] for e in data["endpoints"]}
@@ -224,8 +224,6 @@ class Merger:
             if r["endpoint"] in self.REPORTED and r["endpoint"] not in have:
                 data["endpoints"].append({"name": r["endpoint"], "kind": None})
                 have.add(r["endpoint"])
-        if data["adverse_events"] and "AE" not in have:
-            data["endpoints"].append({"name": "AE", "kind": None})
 
     def results(self) -> list[dict]:
         out: list[dict] = []
