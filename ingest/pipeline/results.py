@@ -61,7 +61,7 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 _DIGIT = re.compile(r"\d")
 _LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:and\s+)?(?:\d+|" + WORD_NUMBER.pattern + r")\s*[(（]\s*",
                        re.I)
-_ARM_DOSE = re.compile(r"\b(?:with|of|on|receiving)\s+[\w-]+\s+\d+(?:\.\d+)?\s*mg(?:/kg|/m2)?\b", re.I)
+_ARM_DOSE = re.compile(r"\d+(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b", re.I)  # "2 mg/kg", "the 80-mg group"
 _DIFFERENCE = re.compile(r"(?:estimated\s+)?(?:treatment\s+|absolute\s+|risk\s+)?difference(?:\s+of)?\s*,?\s*$|差异为\s*$", re.I)
 # "18 (29%; 18-41)": a CI written after a semicolon without its name
 _SEMI_RANGE = re.compile(r"\s*;\s*(?P<low>" + NUM + r")\s*%?\s*(?:-|to|–)\s*(?P<high>" + NUM + r")\s*%?\s*[)\]]")
