@@ -24,8 +24,9 @@ UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": 
          "years": "years", "yr": "years", "yrs": "years", "年": "years", "mg/m2": "mg/m2", "mg/kg": "mg/kg", "mg": "mg"}
 _UNIT = r"(?P<u>%|percent\b|months?\b|mos?\b|个月|weeks?\b|wks?\b|周|days?\b|天|years?\b|yrs?\b|mg/m2|mg/kg|mg\b)"
 VALUE = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*" + _UNIT)
-# "9.0(95%CI:3.0~15.0)个月": the unit written after the figure's own CI
-VALUE_CI_UNIT = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*95\s*%\s*CI[^()（）%]{0,40}[)）]\s*"
+# "9.0(95%CI:3.0~15.0)个月", "5.5 (3.8–14.0) months": the unit written after the figure's own CI
+VALUE_CI_UNIT = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*(?:95\s*%\s*CI[^()（）%]{0,40}|(?:" + NUM
+                           + r")\s*(?:-|–|to|~|至)\s*(?:" + NUM + r"))[)）]\s*"
                            + _UNIT.replace("%|percent\\b|", ""))
 # "23.6 vs 5.7 months", "93.4 and 66.0 %", "80.00%、92.00%": the unit written once for two figures
 PAIR = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM + r")\s*(?P<u1>%)?\s*(?:vs\.?|v\.?|versus|and|or|对|和|与|、)\s*"
