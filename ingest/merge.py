@@ -204,6 +204,8 @@ class Merger:
         out: dict[str, dict] = {}
         for f in sorted(self.of("endpoint"), key=lambda f: (f.section or 0, f.start)):
             name, kind = f.value["name"], f.value["kind"]
+            if name == "AE" and kind is None and f.lang == "zh" and self.languages() == ["zh"]:
+                continue  # "观察不良反应": Chinese abstracts name safety as observed, not as an endpoint
             if name not in out:
                 out[name] = {"name": name, "kind": kind}
                 self.span(f"endpoints[{len(out) - 1}]", f, self.first_zh("endpoint", "name", name))
