@@ -60,6 +60,7 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+_GROUP_AFTER = re.compile(r"\s*(?:组|患者组|\s(?:group|arm|cohort)\b)", re.I)
 _LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:and\s+)?(?:\d+|" + WORD_NUMBER.pattern + r")\s*[(（]\s*",
                        re.I)
 _ARM_DOSE = re.compile(r"\d+(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b", re.I)  # "2 mg/kg", "the 80-mg group"
@@ -545,6 +546,8 @@ def _mentions(text: str, spans: list[Span]) -> list[Mention]:
         code, _, qual = s.kb_id_.partition("|")
         if code == "AE":
             continue  # safety as an endpoint has no figure of its own; adverse events are their own facts
+        if _GROUP_AFTER.match(text, s.end_char):
+            continue  # "DCR组", "PD组", "the CR group": an arm named after a response, not the endpoint
         m = Mention(s.start_char, s.end_char, code, qual or None)
         if out:
             prev = out[-1]
