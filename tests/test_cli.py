@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from kb.cli import cli
 from tests.conftest import SEED
 
-COMMANDS = ["extract", "ingest", "schema", "demo", "eval"]
+COMMANDS = ["extract", "ingest", "summary", "schema", "serve", "publish", "demo", "eval"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -90,3 +90,6 @@ def test_demo_builds_the_bundled_corpus(tmp_path, monkeypatch):
     db = sqlite_utils.Database(tmp_path / "kb-demo.db")
     assert db["records"].count >= 5
     assert db.execute("select count(*) from records where acronym = 'MANTRA-2'").fetchone()[0] == 1
+    site = tmp_path / "kb-demo-site"
+    assert (site / "index.html").exists() and (site / "drugs" / "milademetan.html").exists()
+    assert "kb-demo-site" in result.output  # it says where the pages are
