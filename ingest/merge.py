@@ -90,6 +90,7 @@ class Merger:
         self._fill_chinese_names(data)
         data["spans"] = self.spans
         data["sources"] = raw.sources or [data["source"]]
+        _drop_impossible(data)
         return Record.model_validate(data)
 
     def languages(self) -> list[str]:
@@ -437,3 +438,17 @@ def _term_kinds() -> dict[str, str]:
     return {**{k: "condition" for k in lex.condition_alias}, **{k: "adverse_event" for k in lex.ae_alias},
             **{e.term.lower(): "endpoint" for e in lex.endpoints if e.code != "-"},
             **{k: "target" for k in lex.target_alias}, **{k: "drug" for k in lex.drug_alias}}
+
+
+def _drop_impossible(data: dict) -> None:
+    """A figure the text cannot have meant (a rate over 100%, a p over 1, a CI upside down: typos and
+    broken exports) is left out rather than failing the whole record."""
+    for a in data["adverse_events"]:
+        if a.get("rate") is not None and not 0 <= a["rate"] <= 100:
+            a["rate"] = None
+    for r in data["results"]:
+        if r.get("p") is not None and not 0 <= r["p"] <= 1:
+            r["p"], r["p_op"] = None, None
+        ci = r.get("ci")
+        if ci and ci.get("low") is not None and ci.get("high") is not None and ci["low"] > ci["high"]:
+            r["ci"] = None

@@ -136,3 +136,16 @@ def test_no_document_of_the_corpora_makes_extraction_fail():
             failures += [(path.name, o.error) for o in extract_path(path)
                          if o.error and o.error.startswith("extraction failed")]
     assert failures == []
+
+
+def test_an_impossible_figure_is_dropped_not_the_record():
+    """A typo such as a 102% event rate leaves that figure out; the record is still extracted."""
+    from ingest.document import Paragraph, RawDocument
+    from ingest.extract import extract_document
+
+    raw = RawDocument(format="digest", path="typo", paragraphs=[Paragraph(
+        "en", "In this phase 2 trial, 40 patients received erlotinib. Grade 3 adverse events were rash (102%) "
+              "and diarrhea (12%).")])
+    record = extract_document(raw)
+    rates = {a.term: a.rate for a in record.adverse_events}
+    assert rates.get("diarrhea") == 12 and "rash" in rates and rates["rash"] is None
