@@ -172,24 +172,34 @@ def _delete_records(db: sqlite_utils.Database, ids: list[str]) -> None:
 LEARNED_KINDS = ("drug", "adverse_event", "condition")
 
 
+def _glossary_counts(db: sqlite_utils.Database) -> dict[tuple[str, str], int]:
+    """(English lower-cased, Chinese) → records showing the pair, read once per connection and kept up to
+    date by _write_records (a GROUP BY over the whole glossary per batch would make big ingests quadratic)."""
+    counts = getattr(db, "_kb_glossary_counts", None)
+    if counts is None:
+        kinds = ", ".join("?" * len(LEARNED_KINDS))
+        counts = {(en.lower(), zh): n for zh, en, n in db.execute(
+            f"SELECT zh, en, count(*) FROM record_glossary WHERE kind IN ({kinds}) GROUP BY zh, en", LEARNED_KINDS)}
+        db._kb_glossary_counts = counts
+    return counts
+
+
 def learned_names(db: sqlite_utils.Database, records: Iterable[Record] = ()) -> dict[str, str]:
-    """English → Chinese names the glossary has learned (written pairs such as 佐利替尼(zorifertinib) and
+    """English → Chinese names the glossary has learned (written pairs such as 曲沙替尼(quxatinib) and
     aligned ones), from stored records and ``records``: what fills a Chinese name no lexicon has. When
     a name has several Chinese forms, the one most records show wins."""
-    counts: dict[tuple[str, str], int] = {}
-    kinds = ", ".join("?" * len(LEARNED_KINDS))
-    for zh, en, n in db.execute(f"SELECT zh, en, count(*) FROM record_glossary WHERE kind IN ({kinds}) "
-                                "GROUP BY zh, en", LEARNED_KINDS):
-        counts[(en.lower(), zh)] = n
-    for rec in records:
-        for g in rec.glossary:
-            if g.kind in LEARNED_KINDS:
-                counts[(g.en.lower(), g.zh)] = counts.get((g.en.lower(), g.zh), 0) + 1
+    counts = dict(_glossary_counts(db))
+    for key in _pairs(records):
+        counts[key] = counts.get(key, 0) + 1
     best: dict[str, tuple[int, str]] = {}
     for (en, zh), n in sorted(counts.items()):
         if len(en) > 2 and (en not in best or n > best[en][0]):
             best[en] = (n, zh)
     return {en: zh for en, (_, zh) in best.items()}
+
+
+def _pairs(records: Iterable[Record]) -> list[tuple[str, str]]:
+    return [(g.en.lower(), g.zh) for rec in records for g in rec.glossary if g.kind in LEARNED_KINDS]
 
 
 def _write_records(db: sqlite_utils.Database, records: list[Record]) -> None:
@@ -211,6 +221,9 @@ def _write_records(db: sqlite_utils.Database, records: list[Record]) -> None:
     _insert_many(db, "drugs", sorted(drugs.values(), key=lambda r: r["name"]), "INSERT OR REPLACE")
     _insert_many(db, "drug_targets", [{"drug": d, "target": t} for d, t in sorted(drug_targets)], "INSERT OR IGNORE")
     rows = [record_row(r, learned) for r in records]
+    counts = _glossary_counts(db)
+    for key in _pairs(records):  # approximate when a record is rewritten: the counts only rank names
+        counts[key] = counts.get(key, 0) + 1
     _insert_many(db, "records", rows, "INSERT OR REPLACE")
     rowids = dict(db.conn.execute(f"SELECT id, rowid FROM records WHERE id IN ({', '.join('?' * len(rows))})",
                                   [r["id"] for r in rows])) if rows else {}
