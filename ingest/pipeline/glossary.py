@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,8 +24,11 @@ MAX_CHARS = 15
 class GlossaryFacts:
     def __call__(self, doc: Doc) -> Doc:
         ends = {s.end_char: s for s in doc.spans.get("kb_terms", [])}
-        by_end = {t.idx + len(t.text): t.i for t in doc}
+        by_end: dict[int, int] = {}
         for m in BRACKETED.finditer(text_of(doc)):
+            if not by_end:  # token ends, from arrays and only when the text has a bracket to look at
+                arr = doc.to_array([IDX, LENGTH])
+                by_end = {int(a + n): i for i, (a, n) in enumerate(arr)}
             at = m.start()
             while at > 0 and text_of(doc)[at - 1] == " ":
                 at -= 1
