@@ -156,8 +156,11 @@ def trial_label(rec: Record) -> str:
         return f"{rec.citation.authors[0].split()[0]} {year}".strip()
     if rec.trial.registry_ids:
         return rec.trial.registry_ids[0]
-    title = rec.citation.title.en or rec.citation.title.zh or rec.id
-    return title[:40]
+    title = rec.citation.title.en or rec.citation.title.zh
+    if title:
+        return title[:40]
+    drugs = " + ".join(d.name for d in rec.drugs if d.role != "background")
+    return drugs[:40] or rec.id
 
 
 def _point(rec: Record, r, links: Links, note: str) -> Point:
@@ -332,7 +335,8 @@ class Site:
         rows = d.db.execute("SELECT id, title_en, title_zh, summary_en, summary_zh, drug_names, target_names, "
                             "conditions FROM records ORDER BY id").fetchall()
         for rid, ten, tzh, sen, szh, drugs, targets, conditions in rows:
-            add(f"records/{slug(rid)}.html", ten or tzh or rid, (sen or "").split("\n")[0].strip("*"),
+            heading = (sen or "").split("\n")[0].strip("*")
+            add(f"records/{slug(rid)}.html", ten or tzh or heading or rid, heading if (ten or tzh) else rid,
                 [ten, tzh, sen, szh, drugs, targets, conditions, rid])
         for name, info in d.drugs.items():
             add(f"drugs/{slug(name)}.html", name, info["name_zh"] or "", [name, info["name_zh"], info["drug_class"]])

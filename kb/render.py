@@ -15,7 +15,7 @@ from typing import Optional
 from markupsafe import Markup, escape
 
 from .models import Record, Span
-from .summary import num, render
+from .summary import num, one_line, render
 
 ROLE_LABELS = {  # section roles in both languages
     "background": ("Background", "背景"), "methods": ("Methods", "方法"), "results": ("Results", "结果"),
@@ -58,6 +58,7 @@ class RecordView:
     anchors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # fact → [(span id, lang)]
     results: list[dict] = field(default_factory=list)
     disagreements: list = field(default_factory=list)
+    heading_en: str = ""  # the summary's heading: what names a record that has no title
 
     def links(self, fact: str) -> list[tuple[str, str]]:
         """The (span id, lang) pairs of ``fact`` and its sub-fields (``drugs[0]`` has ``drugs[0].name_zh``)."""
@@ -98,7 +99,8 @@ def record_view(rec: Record) -> RecordView:
         title_en=highlight(title.en, by_place[("title", None, "en")]) if title.en else None,
         title_zh=highlight(title.zh, by_place[("title", None, "zh")]) if title.zh else None,
         sections=sections, anchors=dict(anchors), results=results,
-        disagreements=[c for c in rec.consistency if not c.agree])
+        disagreements=[c for c in rec.consistency if not c.agree],
+        heading_en=one_line(rec, "en").split(": ")[0])
 
 
 def doi_url(doi: Optional[str]) -> Optional[str]:
