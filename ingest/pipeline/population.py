@@ -54,9 +54,16 @@ class PopulationFacts:
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
+        arm_spans = []
+        for m in self.enrolled_arms.finditer(text):  # "108例…作为研究组，选取同期52例…作为对照组": the arms add up
+            add_fact(doc, "n_enrolled", {"n": int(m.group("a")) + int(m.group("b"))}, m.start("a"), m.end("b"),
+                     cue=m.group(0))
+            arm_spans.append((m.start("a"), m.end("b")))
         for m in self.enrolled.finditer(text):
             n = to_number(m.group("n"))
             start = m.start("n")
+            if any(a <= start < b for a, b in arm_spans):
+                continue  # one arm of a sum already counted
             if re.match(r"\s*(?:and|和|与|、)\s*\d", text[m.end("n"): m.end("n") + 8]):
                 continue  # "82 and 38 patients": the second number carries the sum
             # "150 and 151 patients were randomly assigned": the arms add up
@@ -66,9 +73,6 @@ class PopulationFacts:
                 start = arms.start()
             if n is not None and 2 <= n <= 10_000_000:
                 add_fact(doc, "n_enrolled", {"n": int(n)}, start, m.end("n"), cue=m.group(0))
-        for m in self.enrolled_arms.finditer(text):  # "108例…作为研究组，选取同期52例…作为对照组": the arms add up
-            add_fact(doc, "n_enrolled", {"n": int(m.group("a")) + int(m.group("b"))}, m.start("a"), m.end("b"),
-                     cue=m.group(0))
         for m in self.enrolled_weak.finditer(text):  # "in 225 patients with …": used when nothing better
             n = to_number(m.group("n"))
             if n is not None and 2 <= n <= 10_000_000:
