@@ -11,7 +11,7 @@ from typing import Optional
 
 from ingest.extract import Outcome, extract_path
 
-from .store import known_sources, open_db, refresh_learned, save_batch
+from .store import checkpoint, known_sources, open_db, refresh_learned, save_batch
 
 SUFFIXES = {".txt", ".xml", ".gz", ".nbib", ".medline", ".ris", ".enw"}
 
@@ -129,4 +129,5 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
     flush()
     if summary.stored:
         refresh_learned(db)  # names learned in this run reach records stored before they were learned
+    checkpoint(db)  # everything into the main file: a read-only (immutable) reader ignores the WAL
     return summary

@@ -407,12 +407,15 @@ def publish(db_path: Path, out: Path, base_url: str = "http://localhost:8000/",
 
     db = open_db(db_path)
     out.mkdir(parents=True, exist_ok=True)
-    site = Site(db.conn, out, base_url)
-    site.plan()
-    if progress_factory is None:
-        return site.write()
-    with progress_factory(len(site.pages)) as bar:
-        return site.write(progress=lambda _p: bar.update(1))
+    try:
+        site = Site(db.conn, out, base_url)
+        site.plan()
+        if progress_factory is None:
+            return site.write()
+        with progress_factory(len(site.pages)) as bar:
+            return site.write(progress=lambda _p: bar.update(1))
+    finally:
+        db.conn.close()
 
 
 def clean(out: Path) -> None:

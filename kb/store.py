@@ -332,6 +332,26 @@ def delete_record(db: sqlite_utils.Database, record_id: str) -> None:
         _delete_records(db, [record_id])
 
 
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Move the write-ahead log into the database file and close: what a finished writer leaves behind.
+    Datasette's immutable mode reads the main file only."""
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+
+
+def checkpoint_file(path: str | Path) -> None:
+    """Checkpoint a database file whose writer left a WAL behind (killed, or still open elsewhere)."""
+    import sqlite3
+
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size:
+        conn = sqlite3.connect(str(path))
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+
+
 def known_sources(db: sqlite_utils.Database) -> dict[str, str]:
     """Path → content hash of every file already ingested."""
     return {row[0]: row[1] for row in db.execute("SELECT path, sha256 FROM sources")}

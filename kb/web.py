@@ -52,6 +52,10 @@ def make_datasette(db_path: str | Path, live: bool = False, **settings):
     if not pm.is_registered(web) and "kb" not in {name for name, _ in pm.list_name_plugin()}:
         pm.register(web, name="kb")
     path = str(db_path)
+    if not live:
+        from .store import checkpoint_file
+
+        checkpoint_file(path)  # immutable mode reads the main file only
     options = {"truncate_cells_html": 160, "default_page_size": 50, **_scale_settings(path), **settings}
     return Datasette(
         files=[path] if live else [], immutables=[] if live else [path],

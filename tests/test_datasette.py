@@ -222,3 +222,23 @@ def test_live_mode_sees_records_written_after_start(tmp_path):
                    capture_output=True)
     after = get(live, "/live/records.json?_search=milademetan&_shape=array&_col=id").json()
     assert before == [] and [r["id"] for r in after] == [SEED_ID]
+
+
+def test_ingest_then_serve_in_one_process(tmp_path):
+    """`kb demo` ingests and serves in one process: the immutable server must see what was just written
+    (an immutable reader ignores the write-ahead log, so ingest checkpoints it)."""
+    import gc
+
+    from kb.ingest_files import ingest_paths
+    from kb.publish import publish
+
+    db = tmp_path / "demo.db"
+    gc.disable()  # as in a long-lived process: nothing closes the writer's connection behind our back
+    try:
+        ingest_paths([SEED], db)
+        publish(db, tmp_path / "site")
+        ds = make_datasette(db)
+        rows = get(ds, "/demo/records.json?_search=血小板减少&_shape=array&_col=id").json()
+    finally:
+        gc.enable()
+    assert [r["id"] for r in rows] == [SEED_ID]
