@@ -60,6 +60,7 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+_RATIO_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至)\s*(?P<high>" + NUM + r")\s*(?=[;,)\]])")
 _GROUP_AFTER = re.compile(r"\s*(?:组|患者组|\s(?:group|arm|cohort)\b)", re.I)
 _LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:and\s+)?(?:\d+|" + WORD_NUMBER.pattern + r")\s*[(（]\s*",
                        re.I)
@@ -320,7 +321,9 @@ class ResultFacts:
                 f.tail = max(f.tail, ci.end + (1 if text[ci.end: ci.end + 1] in (")", "]") else 0))
                 return
         m = BARE_RANGE.match(text, f.end) or (_SEMI_RANGE.match(text, f.end) if f.unit == "%" else None)
-        if m and f.unit in ("months", "weeks", "%") and m.start() < nxt:
+        if m is None and f.stat in ("hr", "or", "rr"):
+            m = _RATIO_RANGE.match(text, f.end)  # "HR 0·49 [0·22-1·07; p=0·068]"
+        if m and f.unit in ("months", "weeks", "%", "ratio") and m.start() < nxt:
             low, high = to_number(m.group("low")), to_number(m.group("high"))
             if low is not None and high is not None and low <= f.value <= high:
                 f.ci = {"level": 95, "low": as_int_or_float(low), "high": as_int_or_float(high)}
