@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from ..lexicon import lexicon
 from .facts import add_fact, sentence_bounds, text_of
-from .numbers import BARE_RANGE, FRACTION, NUM, WORD_NUMBER, as_int_or_float, find_ci, find_p_values, to_number
+from .numbers import BARE_RANGE, FRACTION, NUM, WORD_NUMBER, CIValue, as_int_or_float, find_ci, find_p_values, to_number
 
 UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": "months", "mos": "months",
          "个月": "months", "月": "months", "week": "weeks", "weeks": "weeks", "wk": "weeks", "wks": "weeks",
@@ -60,6 +60,8 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+_CHAINED_CI = re.compile(r"\s*(?:,|;|and|vs\.?|versus)\s*(?:and\s+)?(?P<low>" + NUM + r")\s*(?:%|months?)?\s*(?:to|-|–|~)\s*"
+                         r"(?P<high>" + NUM + r")(?!\s*(?:%\s*CI|months?\s+(?:vs|with)))")
 _RATIO_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至)\s*(?P<high>" + NUM + r")\s*(?=[;,)\]])")
 _GROUP_AFTER = re.compile(r"\s*(?:组|患者组|\s(?:group|arm|cohort)\b)", re.I)
 _LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:and\s+)?(?:\d+|" + WORD_NUMBER.pattern + r")\s*[(（]\s*",
@@ -151,14 +153,36 @@ class ResultFacts:
             cis.append(ci)
             fenced.append((ci.start, ci.end))
             pos = ci.end
+        chains = []  # "(95% CI, 2.5 to 5.3 and 1.9 to 3.8, respectively)": one CI per figure, in order
+        for ci in list(cis):
+            chain, at = [ci], ci.end
+            while (m := _CHAINED_CI.match(text, at, s1)):
+                low, high = to_number(m.group("low")), to_number(m.group("high"))
+                if low is None or high is None or low > high:
+                    break
+                nxt = CIValue(ci.level, low, high, m.start("low"), m.end("high"))
+                chain.append(nxt)
+                cis.append(nxt)
+                fenced.append((nxt.start, nxt.end))
+                at = m.end()
+            if len(chain) > 1:
+                chains.append(chain)
         pvals = find_p_values(text, s0, s1)
         fenced += [(p.start, p.end) for p in pvals]
         figures = self._figures(text, s0, s1, fenced, mentions)
         self._figs = figures
         figures = [f for f in figures if self._tie(text, f, mentions, s0)]
         self._pairs_to_two_endpoints(text, figures, mentions)
+        for chain in chains:
+            before = [f for f in figures if f.end <= chain[0].start and f.stat not in ("hr", "or", "rr")]
+            before = before[-len(chain):]
+            if len(before) == len(chain) and all(f.ci is None for f in before):
+                for f, ci in zip(before, chain):
+                    f.ci = {"level": as_int_or_float(ci.level), "low": as_int_or_float(ci.low),
+                            "high": as_int_or_float(ci.high)}
         for f in figures:
-            self._attach_ci(text, f, cis, figures)
+            if f.ci is None:
+                self._attach_ci(text, f, cis, figures)
             self._attach_fraction(text, f, mentions, s0, figures)
             self._stat_and_qualifiers(text, f, s0)
         self._attach_p(text, figures, pvals)
