@@ -135,3 +135,62 @@ def test_endpoint_kinds():
     assert got == {("ORR", "primary"), ("PFS", "secondary"), ("AE", "secondary")}
     zh = facts("主要终点是客观缓解率(ORR),关键次要终点包括无进展生存期(PFS)和不良事件。", "zh", "endpoint")
     assert {(e["name"], e.get("kind")) for e in zh} == {("ORR", "primary"), ("PFS", "secondary"), ("AE", "secondary")}
+
+
+# ---- rules added for the own English and Chinese corpora (each sentence from a real abstract's wording) ----
+
+def _results(text: str, lang: str = "en") -> list[tuple]:
+    return [(r["endpoint"], r["value"], (r.get("ci") or {}).get("low"), (r.get("ci") or {}).get("high"),
+             r.get("p"), r.get("n"), r.get("N")) for r in facts(text, lang, "result")]
+
+
+def test_chained_cis_follow_their_figures_in_order():
+    got = _results("Median PFS was 4.0 and 2.5 months for GV and GP arms, respectively (95% CI, 2.5 to 5.3 and "
+                   "1.9 to 3.8, respectively).")
+    assert [g[:4] for g in got] == [("PFS", 4.0, 2.5, 5.3), ("PFS", 2.5, 1.9, 3.8)]
+
+
+def test_a_ratio_keeps_its_bare_ci_before_its_p():
+    got = _results("Overall survival improved with increasing PD-L1 expression (TC3 or IC3 HR 0.49 "
+                   "[0.22-1.07; p=0.068]).")
+    assert got == [("OS", 0.49, 0.22, 1.07, 0.068, None, None)]
+
+
+def test_unit_after_the_figure_s_own_ci():
+    assert [g[:4] for g in _results("The median PFS (95% CI) was 5.5 (3.8–14.0) months.")] == [("PFS", 5.5, 3.8, 14)]
+    zh = _results("两组中位无进展生存时间(PFS)分别为9.0(95%CI:3.0~15.0)个月和7.4(95%CI为4.8~9.8)个月。", "zh")
+    assert [g[:4] for g in zh] == [("PFS", 9, 3, 15), ("PFS", 7.4, 4.8, 9.8)]
+
+
+def test_a_difference_stated_in_the_next_sentence_gives_its_p():
+    got = _results("The 5-year survival rate was 62.5% (30/48) in the chemotherapy group and 43.3% (39/90) in the "
+                   "surgery alone group. The difference was significant (P < 0.05).")
+    assert [(g[1], g[4]) for g in got] == [(62.5, 0.05), (43.3, 0.05)]
+
+
+def test_a_list_of_shares_keeps_its_endpoint_and_denominators():
+    got = _results("An objective response was achieved in ten (10%) of 98 patients receiving nivolumab 3 mg/kg, "
+                   "one (33%) of three patients receiving nivolumab 1 mg/kg plus ipilimumab 1 mg/kg.")
+    assert [(g[0], g[1], g[5], g[6]) for g in got] == [("ORR", 10, 10, 98), ("ORR", 33, 1, 3)]
+
+
+def test_a_sentence_ends_after_a_lettered_arm():
+    text = "ORR was 42% in arm A and 67% in arm B. Common adverse events were nausea (33%/40%)."
+    assert [text[s:s + 6] for s in sentence_starts(text, "en")] == ["ORR wa", "Common"]
+    assert [g[1] for g in _results(text)] == [42, 67]  # the nausea rates are not ORR figures
+
+
+def test_enrolment_written_as_arms_and_as_spaced_thousands():
+    def enrolled(text, lang="en"):
+        return [f["n"] for f in facts(text, lang, "n_enrolled") if not f.get("weak")]
+
+    assert 482 in enrolled("The trial stopped early (238 patients randomized to sunitinib, 244 to capecitabine).")
+    assert 160 in enrolled("选取108例Ⅱ/Ⅲ期结肠癌术后辅助化疗患者作为研究组,选取同期52例单纯手术患者作为对照组。", "zh")
+    assert 1241 in enrolled("共纳入1 241例驱动基因阴性的非小细胞肺癌患者。", "zh")
+
+
+def test_grade_abbreviations_and_deaths():
+    aes = {(a["term"], a["grade"]) for a in facts(
+        "Toxicity was mild, with G3-4 neutropenia in 6% of patients. Two treatment-associated deaths were "
+        "caused by pneumonia.", "en", "adverse_event")}
+    assert ("neutropenia", "3-4") in aes and ("pneumonia", "5") in aes
