@@ -60,6 +60,9 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+_FRACTION_BEFORE = re.compile(r"(?<![\d.])(?P<n>\d+)\s*/\s*(?P<N>\d+)\s*[(（\[]\s*$")
+_LINK_BEFORE_FRACTION = re.compile(r"(?:\s*[(（][^()（）]{0,20}[)）])*\s*(?:[+]\s*\w+\s*(?:[(（][^()（）]{0,10}[)）])?\s*)?"
+                                   r"(?:was|were|is|of|:|：|=|为|达)?\s*", re.I)
 _CHAINED_CI = re.compile(r"\s*(?:,|;|and|vs\.?|versus)\s*(?:and\s+)?(?P<low>" + NUM + r")\s*(?:%|months?)?\s*(?:to|-|–|~)\s*"
                          r"(?P<high>" + NUM + r")(?!\s*(?:%\s*CI|months?\s+(?:vs|with)))")
 _RATIO_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至)\s*(?P<high>" + NUM + r")\s*(?=[;,)\]])")
@@ -280,6 +283,13 @@ class ResultFacts:
             return False
         if f.stat not in ("hr", "or", "rr") and _THRESHOLD_BEFORE.search(text, max(0, f.start - 14), f.start):
             return False
+        frac = _FRACTION_BEFORE.search(text, max(s0, f.start - 20), f.start) if f.unit == "%" else None
+        if frac:  # "overall response rate was 20/25 (80%)": n/N written before the rate
+            before = [x for x in mentions if x.end <= frac.start()]
+            if before and _LINK_BEFORE_FRACTION.fullmatch(text[before[-1].end: frac.start()]):
+                f.endpoint = before[-1]
+                f.n, f.N = int(frac.group("n")), int(frac.group("N"))
+                return True
         if self._share_of_patients(text, f):
             # "PR患者12例(31.6%)", "partial response in 12 patients (31.6%)": the category named just before
             before = [x for x in mentions if x.end <= f.start]
@@ -365,7 +375,7 @@ class ResultFacts:
                     a.endpoint = x
 
     def _attach_fraction(self, text, f: Figure, mentions, s0: int = 0, figures=()) -> None:
-        if f.unit != "%":
+        if f.unit != "%" or (f.n is not None and f.N is not None):
             return
         m = FRACTION.match(text, f.end)
         if m:

@@ -194,3 +194,9 @@ def test_grade_abbreviations_and_deaths():
         "Toxicity was mild, with G3-4 neutropenia in 6% of patients. Two treatment-associated deaths were "
         "caused by pneumonia.", "en", "adverse_event")}
     assert ("neutropenia", "3-4") in aes and ("pneumonia", "5") in aes
+
+
+def test_n_over_n_written_before_the_rate():
+    got = _results("Complete response (CR) + unconfirmed CR (CRu) was 16/25 (64%), overall response rate was "
+                   "20/25 (80%), and 4/25(16%) had PD as best response.")
+    assert [(g[0], g[1], g[5], g[6]) for g in got] == [("CR", 64, 16, 25), ("ORR", 80, 20, 25)]
