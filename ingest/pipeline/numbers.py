@@ -92,9 +92,9 @@ def find_ci(text: str, start: int = 0, end: Optional[int] = None) -> Optional[CI
 
 P_VALUE = re.compile(
     r"(?<![A-Za-z])(?P<all>(?:both|all|each)\s+)?(?:[Pp](?:\s*(?:-?\s*values?|for\s+(?:interaction|trend)))?|P值)\s*"
-    r"(?P<all2>均|皆|都)?\s*(?P<op><=|>=|≤|≥|<|>|=|＜|＞)\s*(?P<p>0?\.\d+|[01](?:\.0+)?|\d\.\d+\s*[x×]\s*10\s*[-−]\s*\d+)"
+    r"(?P<all2>均|皆|都)?\s*(?P<op><=|>=|≤|≥|<|>|=|＜|＞|&?lt;|&?gt;)\s*(?P<p>0?\.\d+|[01](?:\.0+)?|\d\.\d+\s*[x×]\s*10\s*[-−]\s*\d+)"
     r"|(?<![A-Za-z])[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
-_OPS = {"≤": "<=", "≥": ">=", "＜": "<", "＞": ">"}
+_OPS = {"≤": "<=", "≥": ">=", "＜": "<", "＞": ">", "lt;": "<", "gt;": ">", "&lt;": "<", "&gt;": ">"}  # damaged entities
 
 
 @dataclass

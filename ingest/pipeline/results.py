@@ -136,8 +136,12 @@ class ResultFacts:
                     if fig.endpoint.code != "-":
                         emitted.append(self._emit(doc, fig))
             if not emitted and previous:
-                self._p_of_difference(text, sent_start, sent_end, previous)
-            previous = emitted
+                named = {m.code for m in mentions if m.code != "-"}
+                if self._p_of_difference(text, sent_start, sent_end, previous, named):
+                    previous = []
+            elif emitted:
+                # figures still waiting for a p: this sentence's, and the ones before when it has none of its own
+                previous = (previous if all(f.value["p"] is None for f in emitted) else []) + emitted
             real = [m for m in mentions if m.code != "-"]
             if real:
                 self.last_mention = real[-1]
@@ -543,21 +547,23 @@ class ResultFacts:
         arm = re.sub(r"\s+(?:was|were|is|are|had|has|showed|group|arm|cohort)s?$", "", arm.strip(), flags=re.I)
         return self.drug_alias.get(arm.lower(), arm)
 
-    def _p_of_difference(self, text: str, s0: int, s1: int, previous: list) -> None:
+    def _p_of_difference(self, text: str, s0: int, s1: int, previous: list, named: set) -> bool:
         """"... 62.5% in A and 43.3% in B. The difference was significant (P < 0.05).": a sentence with a
-        p-value and no figure of its own, stating a difference, gives its p to the figures compared just
-        before (those of the last figure's endpoint that have none)."""
+        p-value and no figure of its own, stating a difference, gives its p to the figures still waiting for
+        one (those of the endpoints it names, else of the last figure's endpoint)."""
         pvals = find_p_values(text, s0, s1)
         if len(pvals) != 1 or not self.difference.search(text, s0, pvals[0].start):
-            return
+            return False
         if self.ae_mention.search(text, s0, pvals[0].start):
-            return  # the p of an adverse-event comparison
+            return False  # the p of an adverse-event comparison
         p = pvals[0]
-        last = previous[-1].value
+        # the endpoints the statement names ("两组间有效率和临床受益率比较，差异均有统计学意义"), else the last compared
+        codes = named & {f.value["endpoint"] for f in previous} or {previous[-1].value["endpoint"]}
         for fact in previous:
             v = fact.value
-            if v["p"] is None and v["endpoint"] == last["endpoint"] and v["stat"] not in ("hr", "or", "rr"):
+            if v["p"] is None and v["endpoint"] in codes and v["stat"] not in ("hr", "or", "rr"):
                 v["p"], v["p_op"] = p.p, p.op
+        return True
 
     def _emit(self, doc: Doc, f: Figure):
         x = f.endpoint

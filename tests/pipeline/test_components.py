@@ -200,3 +200,10 @@ def test_n_over_n_written_before_the_rate():
     got = _results("Complete response (CR) + unconfirmed CR (CRu) was 16/25 (64%), overall response rate was "
                    "20/25 (80%), and 4/25(16%) had PD as best response.")
     assert [(g[0], g[1], g[5], g[6]) for g in got] == [("CR", 64, 16, 25), ("ORR", 80, 20, 25)]
+
+
+def test_a_difference_statement_names_the_endpoints_it_closes():
+    got = _results("治疗组有效率为31.5%(6/19),临床受益率为84.2%(16/19)。对照组有效率为23.8%(5/21),临床受益率为23.8%(5/21)。"
+                   "两组间有效率和临床受益率比较,差异均有统计学意义(P lt;0.05)。", "zh")
+    assert [(g[0], g[1], g[4]) for g in got] == [("ORR", 31.5, 0.05), ("CBR", 84.2, 0.05), ("ORR", 23.8, 0.05),
+                                                ("CBR", 23.8, 0.05)]
