@@ -60,6 +60,8 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+_CI_PAIR_HEAD = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*95\s*%\s*CI[^()（）%]{0,40}[)）]\s*"
+                           r"(?:和|与|、|及|vs\.?|versus|and)\s*$", re.I)
 _FRACTION_BEFORE = re.compile(r"(?<![\d.])(?P<n>\d+)\s*/\s*(?P<N>\d+)\s*[(（\[]\s*$")
 _LINK_BEFORE_FRACTION = re.compile(r"(?:\s*[(（][^()（）]{0,20}[)）])*\s*(?:[+]\s*\w+\s*(?:[(（][^()（）]{0,10}[)）])?\s*)?"
                                    r"(?:was|were|is|of|:|：|=|为|达)?\s*", re.I)
@@ -226,7 +228,12 @@ class ResultFacts:
                 out.append(Figure(m.start(), m.end(), float(m.group("v").replace(",", "")), unit))
         for m in VALUE_CI_UNIT.finditer(text, s0, s1):
             if free(m.start("v"), m.end("v")):
-                out.append(Figure(m.start("v"), m.end("v"), float(m.group("v").replace(",", "")), unit_of(m.group("u"))))
+                unit = unit_of(m.group("u"))
+                out.append(Figure(m.start("v"), m.end("v"), float(m.group("v").replace(",", "")), unit))
+                # "9.0(95%CI:8.2~9.8)和10.5(95%CI:9.0~12.0)个月": the unit written once for both
+                head = _CI_PAIR_HEAD.search(text, max(s0, m.start() - 60), m.start())
+                if head and free(head.start("v"), head.end("v")):
+                    out.append(Figure(head.start("v"), head.end("v"), float(head.group("v").replace(",", "")), unit))
         out += self._counts(text, mentions, fenced, out)
         return sorted(out, key=lambda f: f.start)
 
