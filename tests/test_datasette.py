@@ -242,3 +242,13 @@ def test_ingest_then_serve_in_one_process(tmp_path):
     finally:
         gc.enable()
     assert [r["id"] for r in rows] == [SEED_ID]
+
+
+def test_a_search_without_a_sort_is_answered_in_index_order(ds):
+    """At a million records sorting every match by year costs seconds; a search asks for index order."""
+    plain = get(ds, "/kb/records.json?_search=ORR&_nofacet=1").json()
+    assert "sorted by rowid" in plain["human_description_en"]
+    chosen = get(ds, "/kb/records.json?_search=ORR&_sort_desc=year&_nofacet=1").json()
+    assert "sorted by year descending" in chosen["human_description_en"]
+    browse = get(ds, "/kb/records.json?_nofacet=1").json()
+    assert "rowid" not in browse["human_description_en"]
