@@ -321,8 +321,13 @@ def refresh_learned(db: sqlite_utils.Database) -> int:
         nameless = [r[0] for r in db.execute("SELECT name FROM drugs WHERE name_zh IS NULL") if r[0].lower() in learned]
         db.conn.executemany("UPDATE drugs SET name_zh = ? WHERE name = ?",
                             [[learned[name.lower()], name] for name in nameless])
-        changed = [r for r in (load_record(db, i) for i in sorted(ids)) if r is not None]
-        if changed:
+        from .summary import render
+
+        stored = dict(db.execute(f"SELECT id, summary_zh FROM records WHERE id IN ({', '.join('?' * len(ids))})",
+                                 sorted(ids))) if ids else {}
+        changed = [r for r in (load_record(db, i) for i in sorted(ids))
+                   if r is not None and render(r, "zh", "md", learned) != stored.get(r.id)]
+        if changed:  # only records whose Chinese summary the new names change: a second run rewrites nothing
             _write_records(db, changed)
     return len(changed)
 

@@ -32,3 +32,13 @@ def test_a_learned_chinese_name_reaches_other_records(tmp_path, order):
     ds = make_datasette(db)
     found = asyncio.run(ds.client.get("/kb/records.json?_search=曲沙替尼&_shape=array&_col=id")).json()
     assert EN_ID in {r["id"] for r in found}
+
+
+def test_refreshing_again_rewrites_nothing(tmp_path):
+    from kb.ingest_files import ingest_paths
+    from kb.store import open_db, refresh_learned
+
+    db = tmp_path / "kb.db"
+    ingest_paths([LEARNED / "en-quxatinib.txt"], db)
+    ingest_paths([LEARNED / "bi-quxatinib.txt"], db)  # the refresh after this run rewrites the English record
+    assert refresh_learned(open_db(db)) == 0  # and nothing is left to change
