@@ -60,6 +60,7 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+PROPORTION = re.compile(r"(?:率\s*(?:为|是|达|:|：)|\brate\s+(?:was|of|=))\s*(?P<v>0\.\d{1,3})(?![\d.%])", re.I)
 _CI_PAIR_HEAD = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*95\s*%\s*CI[^()（）%]{0,40}[)）]\s*"
                            r"(?:和|与|、|及|vs\.?|versus|and)\s*$", re.I)
 _FRACTION_BEFORE = re.compile(r"(?<![\d.])(?P<n>\d+)\s*/\s*(?P<N>\d+)\s*[(（\[]\s*$")
@@ -234,6 +235,9 @@ class ResultFacts:
                 head = _CI_PAIR_HEAD.search(text, max(s0, m.start() - 60), m.start())
                 if head and free(head.start("v"), head.end("v")):
                     out.append(Figure(head.start("v"), head.end("v"), float(head.group("v").replace(",", "")), unit))
+        for m in PROPORTION.finditer(text, s0, s1):  # "5年無病存活率為0.78": a rate written as a proportion
+            if free(m.start("v"), m.end("v")):
+                out.append(Figure(m.start("v"), m.end("v"), float(m.group("v")), None, stat="rate"))
         out += self._counts(text, mentions, fenced, out)
         return sorted(out, key=lambda f: f.start)
 

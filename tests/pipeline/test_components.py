@@ -207,3 +207,8 @@ def test_a_difference_statement_names_the_endpoints_it_closes():
                    "两组间有效率和临床受益率比较,差异均有统计学意义(P lt;0.05)。", "zh")
     assert [(g[0], g[1], g[4]) for g in got] == [("ORR", 31.5, 0.05), ("CBR", 84.2, 0.05), ("ORR", 23.8, 0.05),
                                                 ("CBR", 23.8, 0.05)]
+
+
+def test_a_rate_written_as_a_proportion():
+    got = _results("使用Platinum合併Paclitaxel化療處方有262人,5年無病存活率為0.82,5年整體存活率為0.86。", "zh")
+    assert [(g[0], g[1]) for g in got] == [("DFS", 0.82), ("OS", 0.86)]
