@@ -230,7 +230,7 @@ class Merger:
 
     def results(self) -> list[dict]:
         out: list[dict] = []
-        keys: set = set()
+        keys: dict[tuple, tuple] = {}  # figure → the sentence it was first read in
         facts = list(self.of("result"))
         # a figure only the Chinese text gives (the English cut short or silent) belongs to the record too;
         # one that differs between the languages keeps the English and is flagged in `consistency`
@@ -245,9 +245,10 @@ class Merger:
             if f.part == "title":
                 continue
             key = tuple(sorted((k, str(v)) for k, v in f.value.items()))
-            if key in keys:
-                continue
-            keys.add(key)
+            where = (f.section, f.lang, f.sentence)
+            if key in keys and keys[key] != where:
+                continue  # the same figure again (conclusions, the other language): once
+            keys.setdefault(key, where)  # twice in one sentence ("88.6%, 82.9%, 82.9%"): two arms, both kept
             out.append(dict(f.value))
             self._result_facts.append(f)
             self.span(f"results[{len(out) - 1}]", f)
