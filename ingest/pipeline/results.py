@@ -60,6 +60,7 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+_VERSUS_GAP = re.compile(r"\s*(?:%\s*)?(?:vs\.?|versus|v|对|比)\s*", re.I)
 PROPORTION = re.compile(r"(?:率\s*(?:为|是|达|:|：)|\brate\s+(?:was|of|=))\s*(?P<v>0\.\d{1,3})(?![\d.%])", re.I)
 _CI_PAIR_HEAD = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*95\s*%\s*CI[^()（）%]{0,40}[)）]\s*"
                            r"(?:和|与|、|及|vs\.?|versus|and)\s*$", re.I)
@@ -535,8 +536,20 @@ class ResultFacts:
             codes = [x.code for x in listed]
             figs = [f for f in figs if f.start > listed[-1].end]
         if len(codes) > 1 and figs and len(figs) % len(codes) == 0:
-            for f, code in zip(figs, codes * (len(figs) // len(codes))):
+            per = len(figs) // len(codes)
+            if per == 2 and all(_VERSUS_GAP.fullmatch(text[figs[i].end: figs[i + 1].start])
+                                for i in range(0, len(figs), 2)):
+                # "DFS and OS were higher ... (49.8% vs 29.6%, P=0.006 and 52.4% vs 32.6%, P=0.010
+                # respectively)": one compared pair per endpoint
+                order = [code for code in codes for _ in range(2)]
+            else:
+                order = codes * per
+            for f, code in zip(figs, order):
                 f.endpoint = next(m for m in (listed or same) if m.code == code)
+            if per == 2 and order[0] == order[1]:
+                for a, b in zip(figs[::2], figs[1::2]):  # the p after a pair is the pair's
+                    if (a.p is None) != (b.p is None):
+                        a.p, a.p_op, b.p, b.p_op = (a.p or b.p), (a.p_op or b.p_op), (a.p or b.p), (a.p_op or b.p_op)
             return
         names = self._arm_list(text, s0, figs[0].start)
         if len(names) >= 2:

@@ -212,3 +212,11 @@ def test_a_difference_statement_names_the_endpoints_it_closes():
 def test_a_rate_written_as_a_proportion():
     got = _results("使用Platinum合併Paclitaxel化療處方有262人,5年無病存活率為0.82,5年整體存活率為0.86。", "zh")
     assert [(g[0], g[1]) for g in got] == [("DFS", 0.82), ("OS", 0.86)]
+
+
+def test_compared_pairs_respectively_one_pair_per_endpoint():
+    got = _results("The 5-year disease free survival (DFS) and overall survival (OS) were higher in the patients "
+                   "with D14 blasts<7.5% than those with D14 blasts ≥7.5% (49.8% vs 29.6%, P=0.006 and 52.4% vs "
+                   "32.6%, P=0.010 respectively).")
+    assert [(g[0], g[1], g[4]) for g in got] == [("DFS", 49.8, 0.006), ("DFS", 29.6, 0.006), ("OS", 52.4, 0.01),
+                                                ("OS", 32.6, 0.01)]
