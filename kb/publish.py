@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from .models import Record
 from .paths import TEMPLATES_DIR
 from .render import doi_url, pmid_url, record_view
 from .search import bigrams
-from .summary import SEVERE, num, one_line
+from .summary import SEVERE, ci_range, num, one_line
 
 MANIFEST = ".kb-publish.json"
 STATIC = ("kb.css", "site.js")
@@ -171,11 +170,8 @@ def _point(rec: Record, r, links: Links, note: str) -> Point:
 
 
 def _ci_text(r) -> str:
-    if not r.ci or (r.ci.low is None and r.ci.high is None):
-        return ""
-    low = num(r.ci.low) if r.ci.low is not None else "NR"
-    high = num(r.ci.high) if r.ci.high is not None else "NR"
-    return f" ({low}–{high})"
+    bounds = ci_range(r.ci)
+    return f" ({bounds})" if bounds else ""
 
 
 def charts_for(records: list[Record], links: Links, endpoints=("ORR", "PFS", "OS")) -> list[str]:
@@ -417,7 +413,3 @@ def publish(db_path: Path, out: Path, base_url: str = "http://localhost:8000/",
     finally:
         db.conn.close()
 
-
-def clean(out: Path) -> None:
-    if out.exists():
-        shutil.rmtree(out)

@@ -15,7 +15,7 @@ from typing import Optional
 from markupsafe import Markup, escape
 
 from .models import Record, Span
-from .summary import num, one_line, render
+from .summary import ci_range, num, one_line, render
 
 ROLE_LABELS = {  # section roles in both languages
     "background": ("Background", "背景"), "methods": ("Methods", "方法"), "results": ("Results", "结果"),
@@ -67,11 +67,8 @@ class RecordView:
 
 
 def _ci(r) -> str:
-    if r.ci is None:
-        return ""
-    low = num(r.ci.low) if r.ci.low is not None else "NR"
-    high = num(r.ci.high) if r.ci.high is not None else "NR"
-    return f"{num(r.ci.level)}% CI {low}–{high}"
+    bounds = ci_range(r.ci)
+    return f"{num(r.ci.level)}% CI {bounds}" if bounds else ""
 
 
 def record_view(rec: Record) -> RecordView:

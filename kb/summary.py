@@ -38,6 +38,15 @@ def num(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e15 else str(value)
 
 
+def ci_range(ci, nr: str = "NR", sep: str = "–") -> Optional[str]:
+    """'1.8–3.7' for a CI (an open bound written ``nr``), or None when there is no CI to write."""
+    if ci is None or (ci.low is None and ci.high is None):
+        return None
+    low = num(ci.low) if ci.low is not None else nr
+    high = num(ci.high) if ci.high is not None else nr
+    return f"{low}{sep}{high}"
+
+
 @dataclass
 class Figure:
     """One result worded for a summary: '<label> <text>' reads as a clause."""
@@ -143,13 +152,11 @@ class Wording:
 
     # figures -----------------------------------------------------------------------------------
     def ci(self, r: Result) -> Optional[str]:
-        if r.ci is None or (r.ci.low is None and r.ci.high is None):
+        zh = self.lang == "zh"
+        bounds = ci_range(r.ci, "未达到" if zh else "not reached", "~" if zh else "–")
+        if bounds is None:
             return None
-        nr = "未达到" if self.lang == "zh" else "not reached"
-        low = num(r.ci.low) if r.ci.low is not None else nr
-        high = num(r.ci.high) if r.ci.high is not None else nr
-        level = num(r.ci.level)
-        return f"{level}%CI:{low}~{high}" if self.lang == "zh" else f"{level}% CI {low}–{high}"
+        return f"{num(r.ci.level)}%CI:{bounds}" if zh else f"{num(r.ci.level)}% CI {bounds}"
 
     def p(self, r: Result) -> Optional[str]:
         if r.p is None:

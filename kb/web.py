@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Optional
 from urllib.parse import parse_qsl, quote
 
 import yaml
 from datasette import hookimpl
-from datasette.utils import tilde_encode
+from datasette.utils import tilde_decode, tilde_encode
 from markupsafe import Markup, escape
 
 from .paths import METADATA_PATH, TEMPLATES_DIR
@@ -151,8 +150,6 @@ def extra_template_vars(template, database, table, view_name, request, datasette
 
             pk = request.url_vars.get("pks")
             db = datasette.get_database(database)
-            from datasette.utils import tilde_decode
-
             rows = await db.execute("SELECT record_json FROM records WHERE id = ?", [tilde_decode(pk)])
             row = rows.first()
             if row is None:
@@ -163,8 +160,6 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         return record_vars
     if view_name == "row" and table in TRIAL_LISTS and request is not None:
         async def trial_vars():
-            from datasette.utils import tilde_decode
-
             from .models import Record
             from .summary import one_line
 
@@ -197,8 +192,7 @@ def render_cell(row, value, column, table, database, datasette):
     return None
 
 
-def serve(db_path: Path, port: int = 8001, live: bool = False, host: str = "127.0.0.1",
-          on_ready: Optional[callable] = None) -> None:
+def serve(db_path: Path, port: int = 8001, live: bool = False, host: str = "127.0.0.1") -> None:
     """Serve the database until interrupted."""
     import uvicorn
 
