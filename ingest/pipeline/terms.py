@@ -64,7 +64,7 @@ class TermMatcher:
         for kind, terms in self.table.items():
             lower_terms, exact_terms = [], []
             for term, canon in terms.items():
-                cased = kind in _CASED or _is_abbreviation(term)
+                cased = _is_abbreviation(term) or (kind in _CASED and _is_symbol(term))
                 (exact_terms if cased else lower_terms).append(term)
                 self.canonical[(kind, term if cased else term.lower())] = canon
             if lower_terms:
@@ -121,6 +121,12 @@ class TermMatcher:
             if len(low) >= len(stem) + 3 and span is not None and len(span) == 1:
                 out.append(Span(doc, span.start, span.end, label="DRUG", kb_id=low))
         return out
+
+
+def _is_symbol(term: str) -> bool:
+    """CD3, ROS, neu, Src: one short word is a symbol, matched as written; spelled-out names
+    ("programmed death ligand 1") are matched in any case."""
+    return " " not in term and len(term) <= 8
 
 
 def _is_abbreviation(term: str) -> bool:

@@ -220,3 +220,16 @@ def test_compared_pairs_respectively_one_pair_per_endpoint():
                    "32.6%, P=0.010 respectively).")
     assert [(g[0], g[1], g[4]) for g in got] == [("DFS", 49.8, 0.006), ("DFS", 29.6, 0.006), ("OS", 52.4, 0.01),
                                                 ("OS", 32.6, 0.01)]
+
+
+@pytest.mark.parametrize("text,symbols", [
+    ("This phase 3 study compared the anti-programmed death ligand 1 antibody durvalumab with placebo.", {"CD274"}),
+    ("Nivolumab, a Programmed Death-1 inhibitor, prolonged survival.", {"PDCD1"}),
+    ("Axitinib is a selective inhibitor of vascular endothelial growth factor receptors 1, 2 and 3.", {"VEGFR"}),
+    ("Canagliflozin is a sodium glucose co-transporter 2 inhibitor.", {"SLC5A2"}),
+    ("Patients with CD3-positive cells were excluded.", {"CD3E"}),
+    ("Reactive oxygen species (ros) and cd3 counts rose.", set()),
+])
+def test_targets_named_spelled_out_or_as_symbols(text, symbols):
+    """Spelled-out names match in any case; short symbols only as written ("ros" is not ROS1)."""
+    assert {f["symbol"] for f in facts(text, "en", "target")} == symbols
