@@ -217,10 +217,10 @@ class Merger:
     REPORTED = ("ORR", "DCR", "CBR", "DoR", "PFS", "OS", "EFS", "DFS", "RFS", "TTP", "TTF", "pCR", "MRD")
 
     def _reported_endpoints(self, data: dict) -> None:
-        """An English abstract's endpoints are also those it reports figures for, even when it never declares
-        them ("Median OS was 36.5 months"): kind unknown. Response categories (CR, PR) are parts of a
+        """An English abstract that declares no endpoint has those it reports figures for ("Median OS was
+        36.5 months"): kind unknown. Response categories (CR, PR) are parts of a
         response rate, and safety counts as an endpoint only when declared."""
-        if self.languages() != ["en"]:
+        if self.languages() != ["en"] or data["endpoints"]:
             return
         have = {e["name"] for e in data["endpoints"]}
         for r in data["results"]:

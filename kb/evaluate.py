@@ -158,7 +158,9 @@ def evaluate(dirs: Iterable[str | Path]) -> Report:
         else:
             predicted = gold_shape(outcome.record.to_json_dict())
         for f, (score, fps, fns) in compare(gold, predicted).items():
-            for group in ("all", group_of(raw.name)):
+            own = group_of(raw.name)
+            # "en+bi": every document with English text, the set English extraction is judged on
+            for group in ("all", own) + (("en+bi",) if own in ("en", "bi") else ()):
                 report.groups.setdefault(group, {k: Score() for k in FIELDS})[f].add(score)
             report.misses += [Miss(raw.name, f, "false positive", item) for item in fps.elements()]
             report.misses += [Miss(raw.name, f, "false negative", item) for item in fns.elements()]

@@ -1,7 +1,8 @@
 """Extraction quality on the corpora we have, scored by `kb eval` against hand-made gold files.
 
-These floors guard what is reached today. Issue 4's targets (zh >= 0.85, bi >= 0.90 on the seed, dev and
-our own Chinese/bilingual corpus) are met; issue 3's (English >= 0.90 with our own English corpus) is not yet.
+Issue 4's targets (zh >= 0.85, bi >= 0.90 on the seed, dev and our own Chinese/bilingual corpus) and issue
+3's (the English and bilingual documents of the seed, dev and our own English corpus: macro F1 >= 0.90,
+results F1 >= 0.90, no field below 0.80) are asserted here, with floors that guard what is reached beyond them.
 """
 from __future__ import annotations
 
@@ -33,16 +34,19 @@ def test_floors_with_our_own_corpus():
 
 def test_floors_on_our_english_corpus():
     """42 real English abstracts annotated by hand (tests/corpus/own-en: oncology phase 1-3 and five
-    non-oncology RCTs; digest, PubMed XML and MEDLINE): the issue's target is 0.90; this guards what is
-    reached."""
+    non-oncology RCTs; digest, PubMed XML and MEDLINE)."""
     report = evaluate([CORPUS / "own-en"])
     assert not report.errors and len(report.files) >= 40
-    assert report.macro_f1("en") >= 0.85
-    assert report.groups["all"]["results"].f1 >= 0.89
-
-
-def test_english_results_on_seed_dev_and_our_english_corpus():
-    """Issue 3's results floor (F1 >= 0.90) on the seed, dev and our own English corpus together."""
-    report = evaluate([CORPUS / "seed", CORPUS / "dev", CORPUS / "own-en"])
+    assert report.macro_f1("en") >= 0.90
     assert report.groups["all"]["results"].f1 >= 0.90
-    assert report.macro_f1("en") >= 0.88
+
+
+def test_english_extraction_meets_issue_3():
+    """Issue 3: on the seed, the English and bilingual documents of dev and our own English corpus, macro
+    F1 >= 0.90, results F1 >= 0.90 and no field below 0.80."""
+    report = evaluate([CORPUS / "seed", CORPUS / "dev", CORPUS / "own-en"])
+    scores = report.groups["en+bi"]
+    assert report.macro_f1("en+bi") >= 0.90
+    assert scores["results"].f1 >= 0.90
+    low = {f: round(s.f1, 2) for f, s in scores.items() if s.f1 is not None and s.f1 < 0.80}
+    assert not low, low

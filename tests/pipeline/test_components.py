@@ -98,6 +98,13 @@ def test_adverse_events(text, lang, expected):
     ("In the phase Ib/II study, 48 patients were enrolled and 45 were evaluable for response.", "en", [48], [45]),
     ("From August 2009 to July 2012, 150 and 151 patients were randomly assigned.", "en", [301], []),
     ("One hundred sixteen patients received blinatumomab.", "en", [116], []),
+    ("In this open-label study, 500 patients with VL were randomly assigned in a 3:1 ratio.", "en", [500], []),
+    ("Overall, 97 patients from 36 centers were enrolled.", "en", [97], []),
+    ("In this phase 3 trial, we randomly assigned, in a 1:1 ratio, 559 patients with NSCLC.", "en", [559], []),
+    ("In this trial, 4162 women (aged >18 years) with breast cancer were randomly assigned.", "en", [4162], []),
+    ("144 patients were randomly allocated to the atezolizumab group, and 143 to the docetaxel group.", "en",
+     [287], []),
+    ("We randomly assigned 350 patients to receive erlotinib and 320 to receive placebo.", "en", [670], []),
     ("共纳入62例晚期非小细胞肺癌患者,其中58例可评价疗效。", "zh", [62], [58]),
 ])
 def test_patients_enrolled_and_analysed(text, lang, enrolled, analyzed):
