@@ -15,6 +15,8 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from ingest import prefilter
+
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 
 
@@ -136,17 +138,36 @@ def read_tsv(name: str, model: type[Row], rename: Optional[dict[str, str]] = Non
 
 
 class Cue:
-    """Alternative patterns searched as one: matches come back in text order, earliest first."""
+    """Alternative patterns searched as one: matches come back in text order, earliest first.
+
+    Each pattern carries the literal strings every match of it must contain and the places its
+    matches can start (:mod:`ingest.prefilter`, read off the pattern itself): a pattern whose strings
+    the window lacks is not run, and in a longer text one whose starts are few is tried at those alone.
+    The matches are those of running every pattern (:meth:`finditer_plain`, :meth:`search_plain`):
+    same spans, groups and order (a match found at a start tried carries that start as ``pos``)."""
 
     def __init__(self, patterns: list[re.Pattern]):
         self.patterns = patterns
+        self._matcher = prefilter.Matcher(patterns)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match]:
+        end = len(text) if endpos is None else endpos
+        found = self._matcher.finditer(text, pos, end)
+        return sorted(found, key=lambda m: (m.start(), -m.end()))
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        end = len(text) if endpos is None else endpos
+        found = self._matcher.search(text, pos, end)
+        return min(found, key=lambda m: (m.start(), -m.end())) if found else None
+
+    def finditer_plain(self, text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match]:
+        """:meth:`finditer` without the prefilter: every pattern run (the reference)."""
         end = len(text) if endpos is None else endpos
         found = [m for p in self.patterns for m in p.finditer(text, pos, end)]
         return sorted(found, key=lambda m: (m.start(), -m.end()))
 
-    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+    def search_plain(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        """:meth:`search` without the prefilter: every pattern run (the reference)."""
         end = len(text) if endpos is None else endpos
         found = [m for m in (p.search(text, pos, end) for p in self.patterns) if m]
         return min(found, key=lambda m: (m.start(), -m.end())) if found else None

@@ -1,0 +1,244 @@
+"""The fast :class:`ingest.lexicon.Cue` (literal requirements and match starts, ingest/prefilter.py) finds
+exactly what running every pattern finds — the same spans, groups and order — for every cue of the
+lexicon over every text of tests/corpus, whole and in windows, and for awkward patterns over awkward
+texts. The case folding the requirements rest on is checked against ``re`` itself over every code point."""
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest import prefilter
+from ingest.document import ReadError
+from ingest.lexicon import Cue, lexicon
+from ingest.readers import read_path
+from ingest.text import lang_of, normalize, normalize_zh
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+# The reference: every pattern run over the window, as Cue did before it had a prefilter.
+def plain_finditer(patterns, text, pos=0, endpos=None):
+    end = len(text) if endpos is None else endpos
+    found = [m for p in patterns for m in p.finditer(text, pos, end)]
+    return sorted(found, key=lambda m: (m.start(), -m.end()))
+
+
+def plain_search(patterns, text, pos=0, endpos=None):
+    end = len(text) if endpos is None else endpos
+    found = [m for m in (p.search(text, pos, end) for p in patterns) if m]
+    return min(found, key=lambda m: (m.start(), -m.end())) if found else None
+
+
+def sig(found):
+    if found is None:
+        return None
+    if isinstance(found, re.Match):
+        found = [found]
+    return [(m.re.pattern, m.span(), m.regs, m.groups(), m.groupdict(), m.lastindex) for m in found]
+
+
+def check(cue: Cue, text: str, pos=0, endpos=None) -> None:
+    assert sig(cue.finditer(text, pos, endpos)) == sig(plain_finditer(cue.patterns, text, pos, endpos)), \
+        (cue.patterns, text, pos, endpos)
+    assert sig(cue.search(text, pos, endpos)) == sig(plain_search(cue.patterns, text, pos, endpos)), \
+        (cue.patterns, text, pos, endpos)
+
+
+def check_quick(cue: Cue, text: str, pos=0, endpos=None) -> None:
+    """:func:`check` running each pattern once: ``p.search`` finds what ``p.finditer`` finds first."""
+    end = len(text) if endpos is None else endpos
+    each = [list(p.finditer(text, pos, end)) for p in cue.patterns]
+    found = sorted((m for ms in each for m in ms), key=lambda m: (m.start(), -m.end()))
+    first = min((ms[0] for ms in each if ms), key=lambda m: (m.start(), -m.end()), default=None)
+    assert sig(cue.finditer(text, pos, endpos)) == sig(found), (cue.patterns, text, pos, endpos)
+    assert sig(cue.search(text, pos, endpos)) == sig(first), (cue.patterns, text, pos, endpos)
+
+
+def windows(text: str, rng: random.Random, few: bool = False) -> list[tuple[int, int | None]]:
+    """The whole text, a sentence or two, a prefix and a suffix (patterns anchored at the window's end
+    or start), and random windows, one short, one reaching outside the text or turned around."""
+    n = len(text)
+    out: list[tuple[int, int | None]] = [(0, None)]
+    out += [(m.start(), m.end()) for m in re.finditer(r"[^.;。；]+[.;。；]?", text)][1:2 if few else 3]
+    cut = rng.randint(0, n)
+    out += [(0, cut), (cut, None)]
+    a = rng.randint(0, n)
+    out.append((a, min(n, a + rng.randint(0, 120))))
+    if not few:
+        out.append((rng.randint(-5, n + 5), rng.randint(-5, n + 5)))
+    return out
+
+
+def corpus_texts() -> list[str]:
+    texts: dict[str, None] = {}
+    for path in sorted(CORPUS.rglob("*")):
+        if not path.is_file() or path.suffix in (".json", ".md"):
+            continue
+        try:
+            docs = list(read_path(path))
+        except ReadError:
+            continue
+        for doc in docs:
+            for para in doc.paragraphs:
+                texts.setdefault(para.text)  # as read, and as the pipeline searches it
+                texts.setdefault((normalize_zh if lang_of(para.text) == "zh" else normalize)(para.text))
+    return list(texts)
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    found = corpus_texts()
+    assert len(found) > 100
+    return found
+
+
+def test_every_cue_over_the_corpus(texts):
+    lex = lexicon()
+    cues = [lex.cue(name, lang) for name, lang in sorted({(r.name, r.lang) for r in lex.cue_rows})]
+    rng = random.Random(7)
+    for text in texts:
+        for pos, endpos in windows(text, rng, few=True):
+            for cue in cues:
+                check_quick(cue, text, pos, endpos)
+    for text in texts[::10]:
+        for cue in cues:
+            check(cue, text, 0, None)
+    # the reference kept in the code says the same
+    cue = lex.cue("enrolled", "en")
+    for text in texts[:50]:
+        assert sig(cue.finditer_plain(text)) == sig(plain_finditer(cue.patterns, text))
+        assert sig(cue.search_plain(text, 3)) == sig(plain_search(cue.patterns, text, 3))
+
+
+def test_a_copy_of_a_text_and_a_changed_text_are_searched_afresh():
+    cue = lexicon().cue("median", "en")
+    text = "The median overall survival was 12.1 months; " * 8
+    check(cue, text)
+    copy = "".join(list(text))  # equal, not the same object: the cache may answer, rightly
+    check(cue, copy)
+    changed = text.replace("median", "mean")
+    check(cue, changed)
+    assert cue.search(changed) is None
+
+
+# Patterns the cues do not use (yet), each aimed at one way a shortcut could go wrong.
+AWKWARD = [
+    r"(?<=ab)cd", r"(?<!x)\bfoo\b", r"bar$", r"^baz", r"(?m)^qu+x", r"\Aab", r"end\Z",
+    r"(?:a|b)*", r"x?", r"(?=ab)a", r"(?=\d|one)\w+", r"(?<![\w.,])(?=\d|(?:one|two)\b)(?P<n>\d+|[a-z]+)\s+cats",
+    r"(?P<q>['\"]).*?(?P=q)", r"(a)?(?(1)bc|de)", r"(?i:Straße)", r"(?-i:ABC)def", r"ſtop|Kelvin|İstanbul",
+    r"é+t[eé]", r"σοφία|ΣΟΦΙΑ", r"ab|ba", r"(?>foo|foobar)\d", r"x++y", r"[^a]bc", r"\d{2,}\s*(?:mg|kg)",
+    r"(?:men|women)\s+\d", r"[\[(]\w+[\])]", r"\bin\s+(?:the\s+)?\w+", r"(?:^|[.;]\s+)[A-Z]\d+", r"(?#comment)ok",
+    r"(?x) a \ b  # spaced", r"[0-9٠-٩]+\s*例", r"\w+ing\b", r"(?<=[Kk])ey", r"(?<!\s)\d+%", r"\Bab",
+    r"(?<=\d)\d%", r"\d(?=%)", r"(?<=ab)(?:cd|ef)\b", r"one\b(?!\s)", r"(?<!x)\\d\d", r"(?<!x)\^\w",
+]
+ALPHABET = ["a", "b", "c", "d", "ab", "ba", "foo", "foobar", "bar", "baz", "qux", "QUX", "x", "y", "one", "two",
+            "cats", " ", " ", "  ", "\n", ".", ",", ";", "-", "'", '"', "(", ")", "[", "]", "1", "23", "4,5",
+            "١٢", "٣", "mg", "kg", "%", "men", "women", "in", "the", "ing", "Straße", "STRASSE", "ß", "ẞ", "ſ",
+            "s", "K", "k", "K", "ey", "İ", "ı", "i", "stanbul", "é", "É", "te", "tÉ", "σ", "ς", "Σ", "σοφία",
+            "ΣΟΦΙΑ", "ΣΟΦΊΑ", "例", "ABC", "abc", "DEF", "def", "ok", "end", "Stop", "elvin", "µ", "μ", "_",
+            "\\d", "\\", "^"]
+
+
+def random_text(rng: random.Random, size: int) -> str:
+    tokens = ALPHABET if rng.random() < 0.5 else [t for t in ALPHABET if t.isascii()]  # ASCII texts take a path of their own
+    return "".join(rng.choice(tokens) for _ in range(size))
+
+
+@pytest.mark.parametrize("flags", [re.I, 0, re.I | re.A])
+def test_awkward_patterns_over_awkward_texts(flags):
+    rng = random.Random(flags)
+    patterns = [re.compile(p, flags) for p in AWKWARD]
+    cues = [Cue([p]) for p in patterns] + [Cue(patterns[i:i + 4]) for i in range(0, len(patterns), 4)]
+    for _ in range(24):
+        text = random_text(rng, rng.choice([5, 30, 120, 300]))
+        for pos, endpos in windows(text, rng):
+            for cue in cues:
+                check(cue, text, pos, endpos)
+
+
+def test_every_window_edge():
+    """Windows starting and ending at every position of two texts rich in what look-arounds, anchors
+    and \\b see across a window's edge."""
+    patterns = [re.compile(p, re.I) for p in AWKWARD]
+    cues = [Cue(patterns[i:i + 5]) for i in range(0, len(patterns), 5)]
+    texts = ["xabcd abef 12% 3 one two cats; foo.bar\nqux baz stop Key KEY end \\d7 ^a (ASCII only) " * 3,
+             "(ABC) 1,234 women 56mg one\n2 Straße İstanbul σοφία ab ba 'q' ok, Kelvin " * 3]
+    for text in texts:
+        n = len(text)
+        assert n >= prefilter._HEADS_MIN
+        for i in range(n + 1):
+            for cue in cues:
+                check_quick(cue, text, i, None)
+                check_quick(cue, text, 0, i)
+                if i % 3 == 0:
+                    check_quick(cue, text, i, min(n, i + 7))
+
+
+def test_what_the_analysis_reads_off_a_pattern():
+    req = prefilter.requirements
+    assert req(re.compile(r"\bmedian\b", re.I)) == (("median",),)
+    assert req(re.compile(r"(?<=foo)bar")) == (("bar",),)  # what a look-behind sees is not in the match
+    assert req(re.compile(r"(?:men|women)\s+\d")) == (("men",),)
+    assert req(re.compile(r"a|b*")) == ()  # may match nothing
+    assert req(re.compile(r"(?P<q>x)(?P=q)")) == (("x",),)
+    assert req(re.compile(r"Straße", re.I)) == (("stra",), ("e",))  # ß is cased: no literal crosses it
+    assert req(re.compile(rb"bytes")) == ()
+    h = prefilter.heads(re.compile(r"(?<![\w.,])(?=\d|(?:one|two)\b)(?P<n>\d+|[a-z]+)\s+cats", re.I))
+    assert h.strings == ("one", "two") and h.digits and {"a", "Z", "0", ".", ","} <= h.not_after
+    assert prefilter.heads(re.compile(r"\^x|\\d")).strings == ("\\d", "^x")  # literal ^ and \ are strings
+    assert prefilter.heads(re.compile(r"(?:^|[.;]\s+)x")).lines
+
+
+@pytest.fixture(scope="module")
+def all_chars() -> str:
+    return "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+
+def test_folding_agrees_with_re_ignorecase_for_ascii_letters(all_chars):
+    """Every character ``re`` matches to an ASCII letter, case-insensitively, folds to that letter."""
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        matched = set(re.findall(letter, all_chars, re.I)) | set(re.findall(f"[{letter}_]", all_chars, re.I))
+        matched.discard("_")
+        assert {prefilter.fold(c) for c in matched} == {letter}, (letter, matched)
+    assert len(prefilter.fold(all_chars)) == len(all_chars)
+
+
+def test_caseless_literal_characters_match_only_themselves(all_chars):
+    """A literal character kept other than an ASCII letter is matched, even case-insensitively, by
+    itself alone: no character left out (a cased one) matches it, and it folds to itself."""
+    left_out = [c for c in all_chars if prefilter.literal_char(c) is None or (c.isascii() and c.isalpha())]
+    assert 2000 < len(left_out) < 5000
+    ranges, start = [], 0
+    for c in sorted(map(ord, left_out)) + [sys.maxunicode + 1]:
+        for a, b in ((start, min(c - 1, 0xD7FF)), (max(start, 0xE000), c - 1)):
+            if a <= b:
+                ranges.append(f"\\U{a:08x}-\\U{b:08x}")
+        start = c + 1
+    kept = re.compile("[" + "".join(ranges) + "]")
+    for flags in (re.I, 0):
+        assert re.compile(kept.pattern, flags).findall("".join(left_out)) == []
+    kept_chars = "".join(kept.findall(all_chars))
+    assert len(kept_chars) + len(left_out) == len(all_chars)
+    assert prefilter.fold(kept_chars) == kept_chars
+
+
+def test_characters_the_start_checks_take_for_sure(all_chars):
+    """The characters ruled out before a start really are matched by the look-behind's class, and
+    every character ``\\d`` matches (any case mode) is found where digits are looked for."""
+    sure = prefilter._SURE
+    for flags in (0, re.I, re.A, re.I | re.A):
+        for name, cls in (("CATEGORY_WORD", r"\w"), ("CATEGORY_DIGIT", r"\d"), ("CATEGORY_SPACE", r"\s")):
+            assert all(re.fullmatch(cls, c, flags) for c in sure[name])
+            assert all(re.fullmatch(f"[{cls}.]", c, flags) for c in sure[name])
+    digits = set(re.findall(r"\d", all_chars, re.I))
+    assert digits == set(re.findall(r"\d", all_chars))
+    assert all(c.isascii() for c in digits if c in "0123456789") and all(c.isdecimal() for c in digits)
+    idx = prefilter.TextIndex("x1 22 ٣٤ a5")
+    assert idx.digits(first_only=False) == [1, 3, 4, 6, 7, 10]
+    ascii_idx = prefilter.TextIndex("1 22 a5 678")
+    assert ascii_idx.digits(first_only=False) == [0, 2, 3, 6, 8, 9, 10]
+    assert ascii_idx.digits(first_only=True) == [0, 2, 6, 8]
