@@ -81,16 +81,6 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
     db = open_db(db_path)
     known = known_sources(db)
     summary = IngestSummary()
-    records: list = []
-    sources: list[dict] = []
-    errors: list[dict] = []
-
-    def flush() -> None:
-        nonlocal records, sources, errors
-        if sources:
-            summary.stored += save_batch(db, records, sources, errors)
-        records, sources, errors = [], [], []
-
     todo: list[Path] = []
     hashes: dict[Path, tuple[Optional[str], int]] = {}
     for path in iter_files(paths):
@@ -102,8 +92,39 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
                 progress(path)
             continue
         todo.append(path)
+    _store(db, _extracted(todo, jobs), hashes, summary, batch, on_error, progress)
+    return summary
 
-    for path, outcomes in _extracted(todo, jobs):
+
+def store_extracted(extracted: Iterable[tuple[Path, list[Outcome]]], db_path: str | Path,
+                    hashes: dict[Path, tuple[Optional[str], int]], batch: int = 200,
+                    on_error: Optional[Callable[[Outcome], None]] = None,
+                    progress: Optional[Callable[[Path], None]] = None) -> IngestSummary:
+    """Store files' outcomes, already extracted, as ingest_paths does (``hashes``: each file's
+    ``file_hash``); what benchmarks/store.py times."""
+    summary = IngestSummary()
+    extracted = list(extracted)
+    summary.files = len(extracted)
+    _store(open_db(db_path), extracted, hashes, summary, batch, on_error, progress)
+    return summary
+
+
+def _store(db, extracted: Iterable[tuple[Path, list[Outcome]]], hashes: dict[Path, tuple[Optional[str], int]],
+           summary: IngestSummary, batch: int, on_error: Optional[Callable[[Outcome], None]],
+           progress: Optional[Callable[[Path], None]]) -> None:
+    """Each file's outcomes into the database in batches of about ``batch`` records, then names learned
+    in the run spread and the WAL checkpointed (closing ``db``)."""
+    records: list = []
+    sources: list[dict] = []
+    errors: list[dict] = []
+
+    def flush() -> None:
+        nonlocal records, sources, errors
+        if sources:
+            summary.stored += save_batch(db, records, sources, errors)
+        records, sources, errors = [], [], []
+
+    for path, outcomes in extracted:
         ids, failed = [], 0
         for outcome in outcomes:
             if outcome.record is not None:
@@ -130,4 +151,3 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
     if summary.stored:
         refresh_learned(db)  # names learned in this run reach records stored before they were learned
     checkpoint(db)  # everything into the main file: a read-only (immutable) reader ignores the WAL
-    return summary

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 from collections.abc import Iterable
+from functools import cache
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Optional
 
@@ -48,7 +51,7 @@ CHILD_TABLES: dict[str, tuple[dict, list[str], list[tuple]]] = {
                "start": int, "end": int, "text": str}, ["record_id", "idx"], []),
 }
 INDEXES = {
-    "records": [["journal"], ["year"], ["phase"], ["doi"], ["pmid"]],
+    "records": [["journal"], ["year"], ["phase"], ["doi"], ["pmid"], ["languages"], ["disagreements"]],
     "results": [["endpoint"], ["record_id"]],
     "adverse_events": [["term"], ["grade"], ["record_id"]],
     "record_drugs": [["drug"]],
@@ -62,6 +65,10 @@ INDEXES = {
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """The database at ``path``, with every table created (idempotent); WAL, so readers never block."""
     db = sqlite_utils.Database(path)
+    # A new file gets 16 KiB pages (a no-op on an existing one): a record's row (its JSON, abstracts and
+    # summaries) then fits one page instead of a chain of overflow pages, which makes bulk writes about a
+    # quarter cheaper. Must precede the switch to WAL.
+    db.execute("PRAGMA page_size = 16384")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA foreign_keys = ON")
     ensure_schema(db)
@@ -69,8 +76,11 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create what is missing, in one transaction: a half-made schema is never left behind."""
+    """Create what is missing, in one transaction: a half-made schema is never left behind (and a new
+    file is made with one commit, not one per statement)."""
     with db.conn:
+        if not db.conn.in_transaction:
+            db.conn.execute("BEGIN")  # DDL opens no transaction by itself
         db["records"].create(RECORD_COLUMNS, pk="id", not_null={"record_json"}, if_not_exists=True)
         have = db["records"].columns_dict
         for name, kind in RECORD_COLUMNS.items():  # a database made by an older kb gains the new columns
@@ -100,8 +110,18 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         create_index(db)
 
 
+_DUMPS = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), made once
+
+
 def _json(value) -> Optional[str]:
-    return json.dumps(value, ensure_ascii=False) if value else None
+    if not value:
+        return None
+    if type(value) is list and all(type(v) is str for v in value):  # the usual list of names, written as dumps would
+        return "[" + ", ".join(map(encode_basestring, value)) + "]"
+    return _DUMPS(value)
+
+
+_RECORD_VALUES = operator.itemgetter(*RECORD_COLUMNS)  # a record_row as a tuple in the columns' order
 
 
 def record_row(rec: Record, learned: Optional[dict[str, str]] = None) -> dict:
@@ -121,47 +141,84 @@ def record_row(rec: Record, learned: Optional[dict[str, str]] = None) -> dict:
         "abstract_zh": "\n\n".join(s.zh for s in rec.sections if s.zh) or None,
         **summaries(rec, learned),
         "disagreements": sum(1 for x in rec.consistency if not x.agree),
-        "record_json": json.dumps(rec.to_json_dict(), ensure_ascii=False),
+        "record_json": _DUMPS(rec.to_json_dict()),
     }
 
 
-def child_rows(rec: Record) -> dict[str, list[dict]]:
+def child_rows(rec: Record) -> dict[str, list[tuple]]:
+    """Each child table's rows of ``rec``, as tuples in the order of CHILD_TABLES' columns."""
     rid = rec.id
     return {
-        "sections": [{"record_id": rid, "idx": i, "role": s.role, "en": s.en, "zh": s.zh}
-                     for i, s in enumerate(rec.sections)],
-        "record_drugs": [{"record_id": rid, "drug": d.name, "role": d.role, "name_zh": d.name_zh,
-                          "aliases": _json(d.aliases)} for d in rec.drugs],
-        "record_targets": [{"record_id": rid, "target": t} for t in rec.targets],
-        "registry_ids": [{"record_id": rid, "registry_id": r} for r in rec.trial.registry_ids],
-        "endpoints": [{"record_id": rid, "idx": i, "name": e.name, "kind": e.kind}
-                      for i, e in enumerate(rec.endpoints)],
-        "results": [{"record_id": rid, "idx": i, "endpoint": r.endpoint, "value": r.value, "unit": r.unit,
-                     "stat": r.stat, "n": r.n, "n_total": r.N, "ci_level": r.ci.level if r.ci else None,
-                     "ci_low": r.ci.low if r.ci else None, "ci_high": r.ci.high if r.ci else None, "p": r.p,
-                     "p_op": r.p_op, "arm": r.arm, "qualifier": r.qualifier} for i, r in enumerate(rec.results)],
-        "adverse_events": [{"record_id": rid, "idx": i, "term": a.term, "term_zh": a.term_zh, "grade": a.grade,
-                            "rate": a.rate, "n": a.n, "arm": a.arm} for i, a in enumerate(rec.adverse_events)],
-        "consistency": [{"record_id": rid, "idx": i, "fact": x.fact, "en": x.en, "zh": x.zh, "agree": int(x.agree)}
-                        for i, x in enumerate(rec.consistency)],
-        "record_glossary": [{"record_id": rid, "zh": g.zh, "en": g.en, "kind": g.kind, "origin": g.origin}
-                            for g in rec.glossary],
-        "spans": [{"record_id": rid, "idx": i, "field": s.field, "lang": s.lang, "part": s.part,
-                   "section": s.section, "start": s.start, "end": s.end, "text": s.text}
+        "sections": [(rid, i, s.role, s.en, s.zh) for i, s in enumerate(rec.sections)],
+        "record_drugs": [(rid, d.name, d.role, d.name_zh, _json(d.aliases)) for d in rec.drugs],
+        "record_targets": [(rid, t) for t in rec.targets],
+        "registry_ids": [(rid, r) for r in rec.trial.registry_ids],
+        "endpoints": [(rid, i, e.name, e.kind) for i, e in enumerate(rec.endpoints)],
+        "results": [(rid, i, r.endpoint, r.value, r.unit, r.stat, r.n, r.N,
+                     *((r.ci.level, r.ci.low, r.ci.high) if r.ci else (None, None, None)),
+                     r.p, r.p_op, r.arm, r.qualifier) for i, r in enumerate(rec.results)],
+        "adverse_events": [(rid, i, a.term, a.term_zh, a.grade, a.rate, a.n, a.arm)
+                           for i, a in enumerate(rec.adverse_events)],
+        "consistency": [(rid, i, x.fact, x.en, x.zh, int(x.agree)) for i, x in enumerate(rec.consistency)],
+        "record_glossary": [(rid, g.zh, g.en, g.kind, g.origin) for g in rec.glossary],
+        "spans": [(rid, i, s.field, s.lang, s.part, s.section, s.start, s.end, s.text)
                   for i, s in enumerate(rec.spans)],
     }
+
+
+# Rows are written right after the records' old ones are deleted (and foreign keys leave no row without its
+# record), so a plain INSERT stores what INSERT OR REPLACE would, at a fraction of the cost with foreign
+# keys on, whenever the rows' keys are distinct: always for records (one per id in a batch) and rows keyed
+# by position (idx). Rows keyed by a name repeated within a batch (a drug written twice, a glossary pair
+# twice) keep OR REPLACE: the last one wins, as it always has.
+CHILD_KEYS: dict[str, Optional[list[int]]] = {
+    table: None if "idx" in pk else [list(cols).index(c) for c in pk] for table, (cols, pk, _) in CHILD_TABLES.items()}
+
+
+@cache
+def _insert_sql(table: str, cols: tuple[str, ...], verb: str = "INSERT") -> str:
+    return (f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+            f"VALUES ({', '.join('?' for _ in cols)})")
+
+
+def _insert_rows(conn, table: str, cols: tuple[str, ...], rows: list[tuple], key: Optional[list[int]]) -> None:
+    """Insert ``rows`` (tuples in the order of ``cols``); ``key``: the key's positions, None when the rows'
+    keys are distinct by construction."""
+    if not rows:
+        return
+    distinct = key is None or len({tuple(r[i] for i in key) for r in rows}) == len(rows)
+    conn.executemany(_insert_sql(table, cols, "INSERT" if distinct else "INSERT OR REPLACE"), rows)
 
 
 def _insert_many(db: sqlite_utils.Database, table: str, rows: list[dict], verb: str = "INSERT") -> None:
     if not rows:
         return
     cols = list(rows[0])
-    sql = (f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
-           f"VALUES ({', '.join('?' for _ in cols)})")
-    db.conn.executemany(sql, [[r[c] for c in cols] for r in rows])
+    db.conn.executemany(_insert_sql(table, tuple(cols), verb), [[r[c] for c in cols] for r in rows])
+
+
+def _rowids(db: sqlite_utils.Database, ids: list[str]) -> dict[str, int]:
+    """Id → rowid of those of ``ids`` stored in ``records``."""
+    found: dict[str, int] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        found.update(db.conn.execute(f"SELECT id, rowid FROM records WHERE id IN ({', '.join('?' * len(chunk))})",
+                                     chunk))
+    return found
+
+
+def _existing(db: sqlite_utils.Database, ids: list[str]) -> list[str]:
+    """Those of ``ids`` stored in ``records``, in the order given."""
+    found = _rowids(db, ids)
+    return [i for i in ids if i in found]
 
 
 def _delete_records(db: sqlite_utils.Database, ids: list[str]) -> None:
+    """Remove records and everything hanging off them; ids not stored are passed over (a child row
+    always has its record: foreign keys are on)."""
+    ids = _existing(db, ids)
+    if not ids:
+        return
     params = [[i] for i in ids]
     db.conn.executemany(f"DELETE FROM [{FTS_TABLE}] WHERE rowid = (SELECT rowid FROM records WHERE id = ?)", params)
     for table in CHILD_TABLES:
@@ -172,30 +229,61 @@ def _delete_records(db: sqlite_utils.Database, ids: list[str]) -> None:
 LEARNED_KINDS = ("drug", "adverse_event", "condition")
 
 
-def _glossary_counts(db: sqlite_utils.Database) -> dict[tuple[str, str], int]:
+class _Glossary:
     """(English lower-cased, Chinese) → records showing the pair, read once per connection and kept up to
-    date by _write_records (a GROUP BY over the whole glossary per batch would make big ingests quadratic)."""
-    counts = getattr(db, "_kb_glossary_counts", None)
-    if counts is None:
+    date by _write_records (a GROUP BY over the whole glossary per batch would make big ingests quadratic),
+    with each English name's winning Chinese form kept alongside."""
+
+    def __init__(self, db: sqlite_utils.Database):
         kinds = ", ".join("?" * len(LEARNED_KINDS))
-        counts = {(en.lower(), zh): n for zh, en, n in db.execute(
+        flat = {(en.lower(), zh): n for zh, en, n in db.execute(
             f"SELECT zh, en, count(*) FROM record_glossary WHERE kind IN ({kinds}) GROUP BY zh, en", LEARNED_KINDS)}
-        db._kb_glossary_counts = counts
-    return counts
+        self.counts: dict[str, dict[str, int]] = {}  # English → Chinese → records
+        for (en, zh), n in flat.items():
+            self.counts.setdefault(en, {})[zh] = n
+        self.best = {en: _winner(zhs) for en, zhs in self.counts.items() if len(en) > 2}
+
+    def learned(self, pairs: list[tuple[str, str]]) -> dict[str, str]:
+        """English → Chinese as the stored counts plus ``pairs`` rank them."""
+        learned = dict(self.best)
+        extra: dict[str, dict[str, int]] = {}
+        for en, zh in pairs:
+            zhs = extra.setdefault(en, {})
+            zhs[zh] = zhs.get(zh, 0) + 1
+        for en, added in extra.items():
+            if len(en) > 2:
+                zhs = dict(self.counts.get(en, {}))
+                for zh, n in added.items():
+                    zhs[zh] = zhs.get(zh, 0) + n
+                learned[en] = _winner(zhs)
+        return learned
+
+    def add(self, pairs: list[tuple[str, str]]) -> None:
+        for en, zh in pairs:  # approximate when a record is rewritten: the counts only rank names
+            zhs = self.counts.setdefault(en, {})
+            zhs[zh] = zhs.get(zh, 0) + 1
+        for en in {en for en, _ in pairs}:
+            if len(en) > 2:
+                self.best[en] = _winner(self.counts[en])
+
+
+def _winner(zhs: dict[str, int]) -> str:
+    """The Chinese form most records show; on a tie the first in sort order."""
+    return min(zhs.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def _glossary(db: sqlite_utils.Database) -> _Glossary:
+    glossary = getattr(db, "_kb_glossary", None)
+    if glossary is None:
+        glossary = db._kb_glossary = _Glossary(db)
+    return glossary
 
 
 def learned_names(db: sqlite_utils.Database, records: Iterable[Record] = ()) -> dict[str, str]:
     """English → Chinese names the glossary has learned (written pairs such as 曲沙替尼(quxatinib) and
     aligned ones), from stored records and ``records``: what fills a Chinese name no lexicon has. When
     a name has several Chinese forms, the one most records show wins."""
-    counts = dict(_glossary_counts(db))
-    for key in _pairs(records):
-        counts[key] = counts.get(key, 0) + 1
-    best: dict[str, tuple[int, str]] = {}
-    for (en, zh), n in sorted(counts.items()):
-        if len(en) > 2 and (en not in best or n > best[en][0]):
-            best[en] = (n, zh)
-    return {en: zh for en, (_, zh) in best.items()}
+    return _glossary(db).learned(_pairs(records))
 
 
 def _pairs(records: Iterable[Record]) -> list[tuple[str, str]]:
@@ -206,35 +294,41 @@ def _write_records(db: sqlite_utils.Database, records: list[Record]) -> None:
     from ingest.lexicon import lexicon  # the lexicon gives drugs' and targets' Chinese names
 
     lex = lexicon()
-    learned = learned_names(db, records)
+    pairs = _pairs(records)
+    glossary = _glossary(db)
+    learned = glossary.learned(pairs)
     _delete_records(db, [r.id for r in records])
     targets, drugs, drug_targets = {}, {}, set()
     for rec in records:
         for t in {t for d in rec.drugs for t in d.targets} | set(rec.targets):
-            targets[t] = {"symbol": t, "name_zh": lex.zh_name("target", t)}
+            targets[t] = (t, lex.zh_name("target", t))
         for d in rec.drugs:
-            drugs[d.name] = {"name": d.name,
-                             "name_zh": d.name_zh or lex.zh_name("drug", d.name) or learned.get(d.name.lower()),
-                             "drug_class": d.drug_class, "targets": _json(d.targets)}
+            drugs[d.name] = (d.name, d.name_zh or lex.zh_name("drug", d.name) or learned.get(d.name.lower()),
+                             d.drug_class, _json(d.targets))
             drug_targets.update((d.name, t) for t in d.targets)
-    _insert_many(db, "targets", sorted(targets.values(), key=lambda r: r["symbol"]), "INSERT OR REPLACE")
-    _insert_many(db, "drugs", sorted(drugs.values(), key=lambda r: r["name"]), "INSERT OR REPLACE")
-    _insert_many(db, "drug_targets", [{"drug": d, "target": t} for d, t in sorted(drug_targets)], "INSERT OR IGNORE")
+    conn = db.conn
+    if targets:
+        conn.executemany("INSERT OR REPLACE INTO [targets] ([symbol], [name_zh]) VALUES (?, ?)",
+                         [targets[k] for k in sorted(targets)])
+    if drugs:
+        conn.executemany("INSERT OR REPLACE INTO [drugs] ([name], [name_zh], [drug_class], [targets]) "
+                         "VALUES (?, ?, ?, ?)", [drugs[k] for k in sorted(drugs)])
+    if drug_targets:
+        conn.executemany("INSERT OR IGNORE INTO [drug_targets] ([drug], [target]) VALUES (?, ?)", sorted(drug_targets))
     rows = [record_row(r, learned) for r in records]
-    counts = _glossary_counts(db)
-    for key in _pairs(records):  # approximate when a record is rewritten: the counts only rank names
-        counts[key] = counts.get(key, 0) + 1
-    _insert_many(db, "records", rows, "INSERT OR REPLACE")
-    rowids = dict(db.conn.execute(f"SELECT id, rowid FROM records WHERE id IN ({', '.join('?' * len(rows))})",
-                                  [r["id"] for r in rows])) if rows else {}
-    db.conn.executemany(f"INSERT INTO [{FTS_TABLE}] (rowid, en, zh) VALUES (?, ?, ?)",
-                        [record_search_row(rowids[rec.id], rec, row) for rec, row in zip(records, rows)])
-    children: dict[str, list[dict]] = {t: [] for t in CHILD_TABLES}
+    glossary.add(pairs)
+    if not rows:
+        return
+    _insert_rows(conn, "records", tuple(RECORD_COLUMNS), [_RECORD_VALUES(row) for row in rows], None)
+    rowids = _rowids(db, [r.id for r in records])
+    conn.executemany(f"INSERT INTO [{FTS_TABLE}] (rowid, en, zh) VALUES (?, ?, ?)",
+                     [record_search_row(rowids[rec.id], rec, row) for rec, row in zip(records, rows)])
+    children: dict[str, list[tuple]] = {t: [] for t in CHILD_TABLES}
     for rec in records:
-        for table, rows in child_rows(rec).items():
-            children[table] += rows
-    for table, rows in children.items():
-        _insert_many(db, table, rows, "INSERT OR REPLACE")
+        for table, mine in child_rows(rec).items():
+            children[table] += mine
+    for table, child in children.items():
+        _insert_rows(conn, table, tuple(CHILD_TABLES[table][0]), child, CHILD_KEYS[table])
 
 
 def save_records(db: sqlite_utils.Database, records: Iterable[Record]) -> int:
@@ -245,8 +339,20 @@ def save_records(db: sqlite_utils.Database, records: Iterable[Record]) -> int:
     return len(batch)
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _raw_json(raw) -> str:
-    return json.dumps(dataclasses.asdict(raw), ensure_ascii=False)
+    """The raw document as JSON: what ``json.dumps(dataclasses.asdict(raw))`` gives, without asdict's
+    deep copy of every value (kept for a document holding other dataclasses than its paragraphs)."""
+    data = {name: getattr(raw, name) for name in _field_names(type(raw))}
+    data["paragraphs"] = [{name: getattr(p, name) for name in _field_names(type(p))} for p in raw.paragraphs]
+    try:
+        return _DUMPS(data)
+    except TypeError:
+        return _DUMPS(dataclasses.asdict(raw))
 
 
 def _raw_from_json(text: str):
@@ -257,24 +363,54 @@ def _raw_from_json(text: str):
     return RawDocument(**data)
 
 
+class _RawKeys:
+    """Every DOI and PMID in ``raw_documents`` (read once per connection, then kept up to date; a
+    superset once a row is replaced), so a paper no stored document shares needs no query; and the
+    raw documents of the batch not yet written, written together before the next query."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.dois = {r[0] for r in db.conn.execute("SELECT DISTINCT doi FROM raw_documents WHERE doi IS NOT NULL")}
+        self.pmids = {r[0] for r in db.conn.execute("SELECT DISTINCT pmid FROM raw_documents WHERE pmid IS NOT NULL")}
+        self.pending: list[tuple] = []
+
+    def flush(self, db: sqlite_utils.Database) -> None:
+        if self.pending:
+            db.conn.executemany("INSERT OR REPLACE INTO raw_documents (path, idx, record_id, doi, pmid, raw_json) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", self.pending)
+            self.pending = []
+
+
+def _raw_keys(db: sqlite_utils.Database) -> _RawKeys:
+    keys = getattr(db, "_kb_raw_keys", None)
+    if keys is None:
+        keys = db._kb_raw_keys = _RawKeys(db)
+    return keys
+
+
 def _merge_sources(db: sqlite_utils.Database, record: Record, raw) -> tuple[Record, list[str]]:
     """The record of this paper from every file that holds it (same DOI, else same PMID), and the ids
-    of stored records it replaces. The document is stored so later files can join it."""
-    from ingest.extract import extract_document, merge_raw
-
+    of stored records it replaces. The document is stored so later files can join it (queued: the
+    caller flushes ``_raw_keys(db)`` before the transaction ends)."""
     doi = (raw.doi or "").lower() or None
+    keys = _raw_keys(db)
     others = []
-    if doi or raw.pmid:
+    if (doi or raw.pmid) and (doi in keys.dois or (raw.pmid is not None and raw.pmid in keys.pmids)):
+        keys.flush(db)
         others = list(db.conn.execute(
             "SELECT path, idx, record_id, raw_json FROM raw_documents WHERE NOT (path = ? AND idx = ?) "
             "AND ((doi IS NOT NULL AND doi = ?) OR (pmid IS NOT NULL AND pmid = ?)) ORDER BY path, idx",
             [raw.path, raw.index, doi, raw.pmid]))
     if others:
+        from ingest.extract import extract_document, merge_raw
+
         record = extract_document(merge_raw([raw] + [_raw_from_json(r[3]) for r in others]))
-    db.conn.execute("INSERT OR REPLACE INTO raw_documents (path, idx, record_id, doi, pmid, raw_json) "
-                    "VALUES (?, ?, ?, ?, ?, ?)", [raw.path, raw.index, record.id, doi, raw.pmid, _raw_json(raw)])
-    db.conn.executemany("UPDATE raw_documents SET record_id = ? WHERE path = ? AND idx = ?",
-                        [[record.id, r[0], r[1]] for r in others])
+        db.conn.executemany("UPDATE raw_documents SET record_id = ? WHERE path = ? AND idx = ?",
+                            [[record.id, r[0], r[1]] for r in others])
+    keys.pending.append((raw.path, raw.index, record.id, doi, raw.pmid, _raw_json(raw)))
+    if doi is not None:
+        keys.dois.add(doi)
+    if raw.pmid is not None:
+        keys.pmids.add(raw.pmid)
     return record, sorted({r[2] for r in others} - {record.id})
 
 
@@ -282,21 +418,27 @@ def save_batch(db: sqlite_utils.Database, items: list, sources: list[dict], erro
     """One transaction: the records of some files (with their raw documents, merged with stored ones of
     the same paper), those files' hashes and their errors. A run killed before the commit leaves no
     trace of the batch, so running again redoes exactly it."""
-    with db.conn:
-        merged: dict[str, Record] = {}
-        for record, raw in items:
-            if raw is not None:
-                record, replaced = _merge_sources(db, record, raw)
-                _delete_records(db, replaced)
-                for old in replaced:
-                    merged.pop(old, None)
-            merged[record.id] = record
-        batch = list(merged.values())
-        _write_records(db, batch)
-        paths = [[s["path"]] for s in sources]
-        db.conn.executemany("DELETE FROM ingest_errors WHERE path = ?", paths)
-        _insert_many(db, "ingest_errors", errors, "INSERT OR REPLACE")
-        _insert_many(db, "sources", sources, "INSERT OR REPLACE")
+    keys = _raw_keys(db)
+    try:
+        with db.conn:
+            merged: dict[str, Record] = {}
+            for record, raw in items:
+                if raw is not None:
+                    record, replaced = _merge_sources(db, record, raw)
+                    if replaced:
+                        _delete_records(db, replaced)
+                    for old in replaced:
+                        merged.pop(old, None)
+                merged[record.id] = record
+            keys.flush(db)
+            batch = list(merged.values())
+            _write_records(db, batch)
+            paths = [[s["path"]] for s in sources]
+            db.conn.executemany("DELETE FROM ingest_errors WHERE path = ?", paths)
+            _insert_many(db, "ingest_errors", errors, "INSERT OR REPLACE")
+            _insert_many(db, "sources", sources, "INSERT OR REPLACE")
+    finally:
+        keys.pending = []  # a failed batch leaves nothing queued for the next
     return len(batch)
 
 
