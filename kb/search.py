@@ -23,17 +23,23 @@ TOKENIZE = "porter unicode61 remove_diacritics 2"
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _HAS_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TERMS = re.compile(r'"([^"]*)"|(\S+)')
+_SPACES = re.compile(r"\s+")
+
+
+def _cut(m: re.Match) -> str:
+    run = m.group(0)
+    if len(run) == 1:
+        return f" {run} "
+    return " " + " ".join([run[i:i + 2] for i in range(len(run) - 1)]) + " "
 
 
 def bigrams(text: str) -> str:
     """Chinese runs as overlapping character bigrams (a lone character stays itself); other text as is."""
-    def cut(m: re.Match) -> str:
-        run = m.group(0)
-        if len(run) == 1:
-            return f" {run} "
-        return " " + " ".join(run[i:i + 2] for i in range(len(run) - 1)) + " "
+    return _SPACES.sub(" ", _HAN_RUN.sub(_cut, text or "")).strip()
 
-    return re.sub(r"\s+", " ", _HAN_RUN.sub(cut, text or "")).strip()
+
+def _has_han(text: str) -> bool:
+    return not text.isascii() and _HAS_HAN.search(text) is not None  # ASCII: no regex scan needed
 
 
 def index_text(parts: Iterable[str | None]) -> tuple[str, str]:
@@ -42,7 +48,7 @@ def index_text(parts: Iterable[str | None]) -> tuple[str, str]:
     for part in parts:
         if not part:
             continue
-        (zh if _HAS_HAN.search(part) else en).append(part)
+        (zh if _has_han(part) else en).append(part)
     return "\n".join(en), bigrams("\n".join(zh))
 
 
@@ -56,6 +62,23 @@ def _phrase(text: str) -> str:
     if _HAS_HAN.search(text) and len(text.strip()) == 1:
         return f'"{tokens}" *'  # one character: every bigram that starts with it
     return '"' + tokens.replace('"', '""') + '"'
+
+
+def _without_subsumed(phrases: list[str]) -> list[str]:
+    """Drop each phrase that holds another one: in an OR, "无进 进展 展生 生存 存期" adds nothing to "无进 进展
+    展生 生存" but the cost of reading its five bigram lists — what makes a common Chinese term slow."""
+    def tokens(p: str) -> tuple[str, ...] | None:
+        if not (p.startswith('"') and p.endswith('"')):
+            return None  # a prefix query ("血" *) is kept as it is
+        return tuple(re.findall(r"\w+", p.lower()))  # as unicode61 cuts it: "progression-free" is two words
+
+    def within(short: tuple, long: tuple) -> bool:
+        return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+    toks = [tokens(p) for p in phrases]
+    return [p for i, (p, t) in enumerate(zip(phrases, toks))
+            if t is None or not any(o is not None and j != i and within(o, t) and (o != t or j < i)
+                                    for j, o in enumerate(toks))]
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +128,7 @@ class QueryBuilder:
         clauses = []
         for m in _TERMS.finditer(query or ""):
             term = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
-            phrases = [p for p in dict.fromkeys(_phrase(v) for v in self.variants(term)) if p]
+            phrases = _without_subsumed([p for p in dict.fromkeys(_phrase(v) for v in self.variants(term)) if p])
             if phrases:
                 clauses.append(phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")")
         return " AND ".join(clauses) if clauses else "\"\""

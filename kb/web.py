@@ -55,10 +55,14 @@ def make_datasette(db_path: str | Path, live: bool = False, **settings):
         from .store import checkpoint_file
 
         checkpoint_file(path)  # immutable mode reads the main file only
-    options = {"truncate_cells_html": 160, "default_page_size": 50, **_scale_settings(path), **settings}
+    scale = _scale_settings(path)
+    options = {"truncate_cells_html": 160, "default_page_size": 50, **scale, **settings}
+    metadata = load_metadata(Path(path).stem)
+    if scale:
+        _index_facets_only(metadata)
     return Datasette(
         files=[path] if live else [], immutables=[] if live else [path],
-        metadata=load_metadata(Path(path).stem), template_dir=str(TEMPLATES_DIR),
+        metadata=metadata, template_dir=str(TEMPLATES_DIR),
         static_mounts=[("kb-static", str(STATIC_DIR))], settings=options,
     )
 
@@ -77,6 +81,16 @@ def _scale_settings(path: str) -> dict:
     except sqlite3.Error:
         return {}
     return {"suggest_facets": False, "facet_time_limit_ms": 50} if rows > LARGE else {}
+
+
+def _index_facets_only(metadata: dict) -> None:
+    """At that size the records page keeps the facets an index counts (phase, year, journal, languages,
+    disagreements); the JSON-array ones (drugs, targets, conditions, design) read every row, and stay one
+    click away (``_facet_array=drug_names``)."""
+    for db in metadata.get("databases", {}).values():
+        records = db.get("tables", {}).get("records", {})
+        if "facets" in records:
+            records["facets"] = [f for f in records["facets"] if isinstance(f, str)]
 
 
 # plugin hooks ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..lexicon import lexicon
-from .facts import add_fact, sentence_bounds, text_of
+from .facts import add_fact, sentence_bounds, terms_of, text_of
 
 KINDS = ("primary", "secondary", "exploratory")
 
@@ -24,7 +24,7 @@ class EndpointFacts:
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        terms = [s for s in doc.spans.get("kb_terms", []) if s.label_ == "ENDPOINT"]
+        terms = terms_of(doc, "ENDPOINT")
         for sent_start, sent_end in sentence_bounds(doc):
             s0, s1 = sent_start, sent_end
             cut = self.definition.search(text, s0, s1)  # "... defined as complete or partial response"

@@ -10,7 +10,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 KINDS = ("phase", "acronym", "registry_id", "design", "drug", "target", "condition", "biomarker", "setting",
          "n_enrolled", "n_analyzed", "endpoint", "result", "adverse_event", "term_pair")
@@ -40,9 +40,22 @@ if not Doc.has_extension("facts"):
 
 
 def facts_of(doc: Doc) -> list[Fact]:
-    if doc._.facts is None:
-        doc._.facts = []
-    return doc._.facts
+    """The facts found in ``doc`` (also ``doc._.facts``)."""
+    facts = doc._.facts
+    if facts is None:
+        facts = doc._.facts = []
+    return facts
+
+
+def terms_of(doc: Doc, label: str | None = None) -> list[Span]:
+    """The lexicon terms `kb_terms` marked, as Spans made once (reading ``doc.spans`` makes new ones)."""
+    by_label = doc.user_data.get("kb_terms_by_label")
+    if by_label is None:
+        by_label = {None: list(doc.spans.get("kb_terms", []))}
+        for span in by_label[None]:
+            by_label.setdefault(span.label_, []).append(span)
+        doc.user_data["kb_terms_by_label"] = by_label
+    return by_label.get(label, [])
 
 
 def text_of(doc: Doc) -> str:
@@ -61,10 +74,16 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     return bounds
 
 
+def _sentence_starts(doc: Doc) -> list[int]:
+    starts = doc.user_data.get("kb_sent_starts")
+    if starts is None:
+        starts = doc.user_data["kb_sent_starts"] = [b[0] for b in sentence_bounds(doc)]
+    return starts
+
+
 def add_fact(doc: Doc, kind: str, value: dict[str, Any], start: int, end: int, **extra: Any) -> Fact:
     assert kind in KINDS, kind
-    bounds = sentence_bounds(doc)
-    sent = max(0, bisect_right([b[0] for b in bounds], start) - 1)
+    sent = max(0, bisect_right(_sentence_starts(doc), start) - 1)
     fact = Fact(kind=kind, value=value, start=start, end=end, text=text_of(doc)[start:end], sentence=sent,
                 extra=extra)
     facts_of(doc).append(fact)

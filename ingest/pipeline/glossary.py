@@ -7,7 +7,7 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import add_fact, text_of
+from .facts import add_fact, terms_of, text_of
 
 # the English name in brackets right after a Chinese term: one to six words, or "name, ABBR"
 BRACKETED = re.compile(
@@ -23,7 +23,7 @@ MAX_CHARS = 15
 
 class GlossaryFacts:
     def __call__(self, doc: Doc) -> Doc:
-        ends = {s.end_char: s for s in doc.spans.get("kb_terms", [])}
+        ends = {s.end_char: s for s in terms_of(doc)}
         by_end: dict[int, int] = {}
         for m in BRACKETED.finditer(text_of(doc)):
             if not by_end:  # token ends, from arrays and only when the text has a bracket to look at

@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..lexicon import lexicon
-from .facts import add_fact, text_of
+from .facts import add_fact, terms_of, text_of
 from .numbers import to_number
 
 # words that may stand between a target/gene and what happened to it
@@ -83,7 +83,7 @@ class PopulationFacts:
                 add_fact(doc, "n_analyzed", {"n": int(n)}, m.start("n"), m.end("n"), cue=m.group(0))
         biomarker_re = _BIOMARKER_ZH if self.lang == "zh" else _BIOMARKER_EN
         target_re = _TARGET_PHRASE_ZH if self.lang == "zh" else _TARGET_PHRASE_EN
-        for span in doc.spans.get("kb_terms", []):
+        for span in terms_of(doc):
             label, canon = span.label_, span.kb_id_
             if label == "CONDITION":
                 add_fact(doc, "condition", {"name": canon}, span.start_char, span.end_char)

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..lexicon import lexicon
-from .facts import add_fact, sentence_bounds, text_of
+from .facts import add_fact, sentence_bounds, terms_of, text_of
 from .numbers import BARE_RANGE, FRACTION, NUM, WORD_NUMBER, CIValue, as_int_or_float, find_ci, find_p_values, to_number
 
 UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": "months", "mos": "months",
@@ -123,7 +123,7 @@ class ResultFacts:
         self.last_mention: Optional[Mention] = None
 
     def __call__(self, doc: Doc) -> Doc:
-        terms = [s for s in doc.spans.get("kb_terms", []) if s.label_ == "ENDPOINT"]
+        terms = terms_of(doc, "ENDPOINT")
         self.last_mention = None
         previous: list = []  # the result facts of the sentence before
         text = text_of(doc)

@@ -90,7 +90,12 @@ class TermMatcher:
                 spans.append(Span(doc, start, end, label=kind, kb_id=canon))
         spans += self._stem_drugs(doc)  # Chinese text writes INNs in Latin letters too
         spans = filter_spans(sorted(spans, key=lambda s: _PRIORITY[s.label_]))
-        doc.spans["kb_terms"] = sorted(spans, key=lambda s: s.start)
+        spans = sorted(spans, key=lambda s: s.start)
+        doc.spans["kb_terms"] = spans
+        by_label: dict = {None: spans}
+        for span in spans:
+            by_label.setdefault(span.label_, []).append(span)
+        doc.user_data["kb_terms_by_label"] = by_label  # read by the later components through terms_of
         return doc
 
     def _lookup(self, kind: str, text: str) -> str | None:

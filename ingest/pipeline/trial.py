@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..lexicon import lexicon
-from .facts import add_fact, text_of
+from .facts import add_fact, terms_of, text_of
 
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
 _P = r"(?:IV|I{1,3}|[1-4]|Ⅰ|Ⅱ|Ⅲ|Ⅳ)"
@@ -54,9 +54,8 @@ class TrialFacts:
                 rid = re.sub(r"^EudraCT(?:No\.?|number|Number)?:?", "EudraCT", rid)
                 add_fact(doc, "registry_id", {"id": rid}, m.start(), m.end())
         self._acronyms(doc)
-        for span in doc.spans.get("kb_terms", []):
-            if span.label_ == "DESIGN":
-                add_fact(doc, "design", {"design": span.kb_id_}, span.start_char, span.end_char)
+        for span in terms_of(doc, "DESIGN"):
+            add_fact(doc, "design", {"design": span.kb_id_}, span.start_char, span.end_char)
         return doc
 
     def _acronyms(self, doc: Doc) -> None:
