@@ -44,8 +44,10 @@ class SentenceSetter:
             text = doc.user_data["kb_text"] = doc.text
         starts = numpy.array(sentence_starts(text, self.lang), dtype="uint64")
         if len(doc):
-            idx = doc.to_array([IDX])  # token offsets, without a Python object per token
-            begin = numpy.isin(idx, starts)
+            idx = doc.to_array([IDX])  # token offsets (ascending), without a Python object per token
+            at = numpy.minimum(numpy.searchsorted(idx, starts), len(idx) - 1)  # the token at or after each start
+            begin = numpy.zeros(len(idx), dtype=bool)
+            begin[at[idx[at] == starts]] = True  # a start that falls on a token begins a sentence
             begin[0] = True
             flags = numpy.where(begin, 1, -1).astype("int64").astype("uint64").reshape(-1, 1)
             doc.from_array([SENT_START], flags)
