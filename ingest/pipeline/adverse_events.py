@@ -15,7 +15,13 @@ _RATE_AFTER = re.compile(
     r"(?:(?P<count>\d+|" + WORD_NUMBER.pattern + r")\s*[\[(]\s*)?(?:(?P<r>" + NUM + r")\s*%)?"
     r"|\s+(?:occurred|was\s+reported|were\s+reported|was\s+observed|developed)\s+in\s+(?P<r3>" + NUM + r")\s*%", re.I)
 _RATE_AFTER_ZH = re.compile(r"\s*(?:[(\[]\s*(?:(?P<count>\d+)\s*例\s*[,，]?\s*)?(?P<r>" + NUM + r")\s*%|"
-                            r"(?:的)?发生率(?:为|是)?\s*(?P<r2>" + NUM + r")\s*%)")
+                            r"(?:的)?发生率(?:为|是)?\s*(?P<r2>" + NUM + r")\s*%|"
+                            r"(?P<count2>\d+)\s*例\s*[(（]\s*(?P<r3>" + NUM + r")\s*%\s*[)）])")
+_GRADE_COUNT_ZH = re.compile(r"\s*(?P<count>\d+)\s*例\s*[(（]\s*(?P<r>" + NUM + r")\s*%\s*[)）]")
+# a grade written before Chinese terms reaches them across "、", rates and "，主要为…", not into a clause with a new
+# subject: "3~4度恶心、呕吐及腹泻…，远期不良反应为放射性肠炎"
+_ZH_CLAUSE_BREAK = re.compile(
+    r"[；;]|[，,]\s*(?![\d(（]|主要|多|包括|以|分别|其中|均|依次|常见|如|为)[^，,、；;。]{1,12}?(?:为|是|有|包括|见)")
 _EACH = re.compile(r"\s*\(\s*(?:\w+\s*)?[\[(]?\s*(?P<r>" + NUM + r")\s*%\s*[\])]?\s*each\s*\)", re.I)
 _NEGATED = re.compile(r"(?:\bno|\bwithout|\bnone\s+of|absence\s+of|未发生|未出现|无)\s*(?:\w+\s+)?$", re.I)
 _MOSTLY = re.compile(r"(?:mostly|majority|mainly|predominantly|primarily|generally|多为|主要为|均为)[,\s]*$", re.I)
@@ -53,15 +59,42 @@ class AdverseEventFacts:
             for span, grade, rate, n in found:
                 add_fact(doc, "adverse_event", {"term": span.kb_id_, "grade": grade, "rate": rate, "n": n,
                                                 "arm": arm}, span.start_char, span.end_char, written=span.text)
+            if self.lang == "zh":
+                self._breakdown(doc, text, here, found, self._grades(text, s0, s1, mostly=True), s1, arm)
         return doc
 
-    def _grades(self, text: str, s0: int, s1: int) -> list[tuple[int, int, str]]:
+    def _breakdown(self, doc: Doc, text: str, here: list, found: list, grades: list, s1: int, arm) -> None:
+        """"高血压16例(42.1%)，其中1-2级14例(36.8%)，3-4级2例(5.3%)；手足综合征12例(31.6%)，均为1-2级": after
+        a term, before the next term or "；", grades with their own count and rate, or "均为" a grade
+        (all of them: the term's own figures)."""
+        starts = sorted(s.start_char for s in here)
+        for span, grade, rate, n in found:
+            if grade != "any":
+                continue
+            nxt = min((st for st in starts if st > span.start_char), default=s1)
+            stop = text.find("；", span.end_char, nxt)
+            end = min(nxt, stop if stop >= 0 else nxt, text.find(";", span.end_char, nxt) % (nxt + 1))
+            for g0, g1, g in grades:
+                if not span.end_char <= g0 < end:
+                    continue
+                if re.search(r"均为\s*$", text[max(0, g0 - 4):g0]):
+                    gr, gn = rate, n
+                else:
+                    m = _GRADE_COUNT_ZH.match(text, g1)
+                    if not m:
+                        continue
+                    gr, gn = _num(m.group("r")), int(m.group("count"))
+                add_fact(doc, "adverse_event", {"term": span.kb_id_, "grade": g, "rate": gr, "n": gn, "arm": arm},
+                         span.start_char, span.end_char, written=span.text)
+
+    def _grades(self, text: str, s0: int, s1: int, mostly: bool = False) -> list[tuple[int, int, str]]:
+        """Grades written in the sentence; "mostly grade 1-2" (多为, 均为) only when ``mostly``."""
         out: list[tuple[int, int, str]] = []
         for pat, grade in self.grades:
             for m in pat.finditer(text, s0, s1):
                 if any(m.start() < e and s < m.end() for s, e, _ in out):
                     continue
-                if _MOSTLY.search(text[max(s0, m.start() - 20): m.start()]):
+                if not mostly and _MOSTLY.search(text[max(s0, m.start() - 20): m.start()]):
                     continue
                 out.append((m.start(), m.end(), grade))
         return sorted(out)
@@ -71,6 +104,9 @@ class AdverseEventFacts:
         if after:
             return after[0][2]
         before = [g for g in grades if g[1] <= start]
+        if self.lang == "zh":  # not across "；", nor a grade that carries its own count ("3-4级2例(5.3%)")
+            before = [g for g in before if not _ZH_CLAUSE_BREAK.search(text[g[1]:start])
+                      and not _GRADE_COUNT_ZH.match(text, g[1])]
         return before[-1][2] if before else "any"
 
     def _rate(self, text: str, end: int):
@@ -78,8 +114,9 @@ class AdverseEventFacts:
             m = _RATE_AFTER_ZH.match(text, end)
             if not m:
                 return None, None
-            r = m.group("r") or m.group("r2")
-            count = to_number(m.group("count")) if m.group("count") else None
+            r = m.group("r") or m.group("r2") or m.group("r3")
+            raw_count = m.group("count") or m.group("count2")
+            count = to_number(raw_count) if raw_count else None
             return _num(r), int(count) if count is not None else None
         m = _RATE_AFTER.match(text, end)
         if m and m.group("r3"):

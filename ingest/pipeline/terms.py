@@ -17,6 +17,7 @@ from spacy.util import filter_spans
 from ..lexicon import Lexicon, lexicon
 from .facts import text_of
 
+_JOINED_BEFORE = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,8})(?:和|及|与|或|、)$")
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{4,}(?![A-Za-z0-9])")  # a word an INN stem may end
 
 
@@ -89,6 +90,8 @@ class TermMatcher:
                     continue
                 spans.append(Span(doc, start, end, label=kind, kb_id=canon))
         spans += self._stem_drugs(doc)  # Chinese text writes INNs in Latin letters too
+        if self.lang == "zh":
+            spans += self._elided(doc, [s for s in spans if s.label_ == "AE"])
         spans = filter_spans(sorted(spans, key=lambda s: _PRIORITY[s.label_]))
         spans = sorted(spans, key=lambda s: s.start)
         doc.spans["kb_terms"] = spans
@@ -97,6 +100,30 @@ class TermMatcher:
             by_label.setdefault(span.label_, []).append(span)
         doc.user_data["kb_terms_by_label"] = by_label  # read by the later components through terms_of
         return doc
+
+    def _elided(self, doc: Doc, found: list[Span]) -> list[Span]:
+        """"白细胞和中性粒细胞减少": the first of two joined terms shares the second's ending (白细胞减少)."""
+        out = []
+        text = text_of(doc)
+        terms = self.table["AE"]
+        for span in found:
+            written = span.text
+            m = _JOINED_BEFORE.search(text, max(0, span.start_char - 12), span.start_char)
+            if not m:
+                continue
+            for cut in range(1, len(written) - 1):
+                head, tail = m.group("x"), written[cut:]
+                for i in range(len(head)):  # the shortest lexicon term that ends the words before
+                    canon = terms.get(head[i:] + tail)
+                    if canon:
+                        part = doc.char_span(m.start("x") + i, m.end("x"), alignment_mode="contract")
+                        if part is not None and len(part):
+                            out.append(Span(doc, part.start, part.end, label="AE", kb_id=canon))
+                        break
+                else:
+                    continue
+                break
+        return out
 
     def _lookup(self, kind: str, text: str) -> str | None:
         for cand in (text, text.lower(), re.sub(r"\s+", " ", text), re.sub(r"\s+", " ", text.lower())):

@@ -89,6 +89,14 @@ def test_chinese_fractions_and_time_points():
      [("hypertension", ">=3", 8), ("hand-foot syndrome", ">=3", 5)]),
     ("常见的不良反应包括高血压(35.0%)、蛋白尿(20.0%)和乏力(15.0%),多为1~2级。", "zh",
      [("hypertension", "any", 35), ("proteinuria", "any", 20), ("fatigue", "any", 15)]),
+    ("不良反应:高血压16例(42.1%),其中1-2级14例(36.8%),3-4级2例(5.3%);手足综合征12例(31.6%),均为1-2级;"
+     "腹泻3例(7.9%),均为1级。", "zh",
+     [("hypertension", "any", 42.1), ("hand-foot syndrome", "any", 31.6), ("diarrhea", "any", 7.9),
+      ("hypertension", "1-2", 36.8), ("hypertension", "3-4", 5.3), ("hand-foot syndrome", "1-2", 31.6)]),
+    ("TP组3~4度白细胞减少及恶心的发生率最显著,远期不良反应为放射性肠炎。", "zh",
+     [("leukopenia", "3-4", None), ("nausea", "3-4", None), ("radiation enteritis", "any", None)]),
+    ("观察组白细胞和中性粒细胞减少发生率均低于对照组。", "zh",
+     [("leukopenia", "any", None), ("neutropenia", "any", None)]),
 ])
 def test_adverse_events(text, lang, expected):
     assert [(a["term"], a["grade"], a.get("rate")) for a in facts(text, lang, "adverse_event")] == expected
