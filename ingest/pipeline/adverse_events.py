@@ -25,6 +25,12 @@ _ZH_CLAUSE_BREAK = re.compile(
 # a term with its own figure needs no other word to be an adverse event: "Major bleeding rate was similar (13.4 vs.
 # 12.6%)", "Infusion-related pyrexia (37.2% vs. 32.3%)"
 _FIGURE_AFTER = re.compile(r"\s*(?:rates?\b|\(\s*\d[\d.]*\s*(?:%|vs\.?|versus))", re.I)
+_GRADE_N_AFTER = re.compile(r"\s*[(;,]?\s*grade\s*(?P<g>[1-5])\s*[,:]\s*n\s*=\s*(?P<n>\d+)\s*\)?", re.I)
+_GRADE_PAIR = re.compile(r"grades?\s*([1-5])\s*(?:or|and)\s*([1-5])", re.I)
+_SINGLE_GRADE = {"1": "1-2", "2": "1-2", "3": "3", "4": "4", "5": "5"}
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+_COUNT_RATE = re.compile(r"\b(?P<c>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*(?P<r>" + NUM
+                         + r")\s*%\s*[)\]]", re.I)
 _EACH = re.compile(r"\s*\(\s*(?:\w+\s*)?[\[(]?\s*(?P<r>" + NUM + r")\s*%\s*[\])]?\s*each\s*\)", re.I)
 _NEGATED = re.compile(r"(?:\bno|\bwithout|\bnone\s+of|absence\s+of|\bnot\s+(?:induce|cause|increase|lead\s+to)|"
                       r"未发生|未出现|无)\s*(?:\w+\s+)?$", re.I)
@@ -69,12 +75,36 @@ class AdverseEventFacts:
                 found.append([span, grade, rate, n])
             self._shared_rate(text, found)
             arm = self._arm(text, s0, s1)
-            for span, grade, rate, n in found:
+            extra = self._grade_counts(text, found, grades, s0, s1) if self.lang != "zh" else []
+            for span, grade, rate, n in found + extra:
+                if grade is None:
+                    continue
                 add_fact(doc, "adverse_event", {"term": span.kb_id_, "grade": grade, "rate": rate, "n": n,
                                                 "arm": arm}, span.start_char, span.end_char, written=span.text)
             if self.lang == "zh":
                 self._breakdown(doc, text, here, found, self._grades(text, s0, s1, mostly=True), s1, arm)
         return doc
+
+    def _grade_counts(self, text: str, found: list, grades: list, s0: int, s1: int) -> list[list]:
+        """Grades given one by one with their own figures: "cytokine release syndrome (grade 1, n = 2; grade 3,
+        n = 2)"; "Twelve (10%) and 3 patients (3%) had grade 3 or 4 neurologic events, respectively"."""
+        out: list[list] = []
+        for item in found:
+            span = item[0]
+            pos, split = span.end_char, []
+            while (m := _GRADE_N_AFTER.match(text, pos, s1)):
+                split.append((_SINGLE_GRADE[m.group("g")], None, int(m.group("n"))))
+                pos = m.end()
+            g = next((g for g in reversed(grades) if g[1] <= span.start_char and span.start_char - g[1] <= 3), None)
+            pair = _GRADE_PAIR.fullmatch(text, g[0], g[1]) if g and not split else None
+            if pair and _RESPECTIVELY.search(text, span.end_char, s1):
+                figures = list(_COUNT_RATE.finditer(text, s0, g[0]))
+                if len(figures) == 2:
+                    split = [(_SINGLE_GRADE[pair.group(i + 1)], _num(f.group("r")), _count(f.group("c")))
+                             for i, f in enumerate(figures)]
+                    item[1] = None  # the pair stands for its two grades, not for "3-4"
+            out += [[span, g_, rate, n] for g_, rate, n in split]
+        return out
 
     def _breakdown(self, doc: Doc, text: str, here: list, found: list, grades: list, s1: int, arm) -> None:
         """"高血压16例(42.1%)，其中1-2级14例(36.8%)，3-4级2例(5.3%)；手足综合征12例(31.6%)，均为1-2级": after
@@ -157,6 +187,11 @@ class AdverseEventFacts:
             return None
         arm = m.group("arm")
         return self.drug_alias.get(arm.lower(), arm)
+
+
+def _count(raw: str):
+    n = to_number(raw)
+    return int(n) if n is not None else None
 
 
 def _num(raw):
