@@ -69,10 +69,14 @@ _LINK_BEFORE_FRACTION = re.compile(r"(?:\s*[(（][^()（）]{0,20}[)）])*\s*(?:
                                    r"(?:was|were|is|of|:|：|=|为|达)?\s*", re.I)
 _CHAINED_CI = re.compile(r"\s*(?:,|;|and|vs\.?|versus)\s*(?:and\s+)?(?P<low>" + NUM + r")\s*(?:%|months?)?\s*(?:to|-|–|~)\s*"
                          r"(?P<high>" + NUM + r")(?!\s*(?:%\s*CI|months?\s+(?:vs|with)))")
+_BARE_RATIO = re.compile(r"[(\[]\s*(?P<v>\d?\.\d+)\s*[,;]\s*(?:95%\s*CI[,:]?\s*)?(?P<low>" + NUM
+                         + r")\s*(?:-|–|to)\s*(?P<high>" + NUM + r")\s*[;,]\s*p\s*[<=>≤]", re.I)
 _RATIO_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至)\s*(?P<high>" + NUM + r")\s*(?=[;,)\]])")
 _GROUP_AFTER = re.compile(r"\s*(?:组|患者组|\s(?:group|arm|cohort)\b)", re.I)
 _LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:and\s+)?(?:\d+|" + WORD_NUMBER.pattern + r")\s*[(（]\s*",
                        re.I)
+_NAMED_ARM_DOSE = re.compile(r"(?<=[A-Za-z])\s+\d+(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b(?=\s*(?:,|versus\b|vs\b|or\b|and\b|"
+                             r"\(|group\b|arm\b))", re.I)
 _ARM_DOSE = re.compile(r"\d+(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b", re.I)  # "2 mg/kg", "the 80-mg group"
 _DIFFERENCE = re.compile(r"(?:estimated\s+)?(?:treatment\s+|absolute\s+|risk\s+)?difference(?:\s+of)?\s*,?\s*$|差异为\s*$", re.I)
 # "18 (29%; 18-41)": a CI written after a semicolon without its name
@@ -211,6 +215,17 @@ class ResultFacts:
             if free(m.start("v"), m.end("v")):
                 kind = _RATIO_KIND[re.sub(r"\s+", " ", m.group("kind").lower())]
                 out.append(Figure(m.start("v"), m.end("v"), float(m.group("v")), "ratio", stat=kind))
+        # "(HR 0.71, 95% CI 0.58-0.88; p=0.0008) and for X versus Y (0.61, 0.49-0.75; p<0.0001)": once a text has
+        # named its ratio, a bare "(value, low-high; p" is another one of the same kind
+        named = [m for m in RATIO.finditer(text, 0, s1)]
+        if named:
+            kind = _RATIO_KIND[re.sub(r"\s+", " ", named[-1].group("kind").lower())]
+            for m in _BARE_RATIO.finditer(text, s0, s1):
+                if free(m.start("v"), m.end("v")):
+                    fig = Figure(m.start("v"), m.end("v"), float(m.group("v")), "ratio", stat=kind)
+                    fig.ci = {"level": 95, "low": as_int_or_float(float(m.group("low"))),
+                              "high": as_int_or_float(float(m.group("high")))}
+                    out.append(fig)
         for m in PAIR.finditer(text, s0, s1):
             if free(m.start(), m.end()):
                 unit = unit_of(m.group("u"))
@@ -347,6 +362,8 @@ class ResultFacts:
             between = text[max(x.end, prev_end): f.start]
             if prev_end > x.end:  # an arm's dose between two figures ("with X 2 mg/kg, 12.7 months") is no dose figure
                 between = _ARM_DOSE.sub(" ", between)
+            else:  # "longer for pembrolizumab 2 mg/kg versus docetaxel (HR 0.71 …)": the dose names an arm
+                between = _NAMED_ARM_DOSE.sub(" ", between)
             if self.followup.search(between) and x.code not in ("MTD", "RP2D"):
                 return False
             if x.code not in ("AE", "DLT") and self.ae_mention.search(text, x.end, f.start):

@@ -259,3 +259,14 @@ def test_compared_pairs_respectively_one_pair_per_endpoint():
 def test_targets_named_spelled_out_or_as_symbols(text, symbols):
     """Spelled-out names match in any case; short symbols only as written ("ros" is not ROS1)."""
     assert {f["symbol"] for f in facts(text, "en", "target")} == symbols
+
+
+def test_a_bare_ratio_after_a_named_one_and_an_arm_dose():
+    """"(0.61, 0.49-0.75; p<0.0001)" after "(hazard ratio [HR] 0.71 …)" is a hazard ratio with its CI, and
+    "pembrolizumab 2 mg/kg versus docetaxel" names an arm, not a dose result."""
+    text = ("Overall survival was longer for pembrolizumab 2 mg/kg versus docetaxel (hazard ratio [HR] 0.71, 95% CI "
+            "0.58-0.88; p=0.0008) and for pembrolizumab 10 mg/kg versus docetaxel (0.61, 0.49-0.75; p<0.0001).")
+    got = [(r["endpoint"], r["value"], r["stat"], (r["ci"]["low"], r["ci"]["high"]), r["p"])
+           for r in facts(text, "en", "result")]
+    assert got == [("OS", 0.71, "hr", (0.58, 0.88), 0.0008), ("OS", 0.61, "hr", (0.49, 0.75), 0.0001)]
+    assert facts("Responses (0.61, 0.49-0.75; p<0.0001) were seen.", "en", "result") == []
