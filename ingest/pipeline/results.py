@@ -32,7 +32,7 @@ VALUE_CI_UNIT = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*
 PAIR = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM + r")\s*(?P<u1>%)?\s*(?:vs\.?|v\.?|versus|and|or|对|和|与|、)\s*"
                   r"(?P<v2>" + NUM + r")\s*" + _UNIT)
 RATIO = re.compile(r"(?P<kind>hazard\s+ratio|odds\s+ratio|relative\s+risk|risk\s+ratio|\bHR\b|\bOR\b|\bRR\b|风险比)"
-                   r"(?:\s*[\[(][^\])]{0,30}[\])])?[^0-9;。]{0,40}?(?P<v>\d*\.\d+|\d+(?![\d.]*\s*%))")
+                   r"(?:\s*[\[(][^\])]{0,30}[\])])?[^0-9;。]{0,60}?(?P<v>\d*\.\d+|\d+(?![\d.]*\s*%))")
 _RATIO_KIND = {"hazard ratio": "hr", "hr": "hr", "风险比": "hr", "odds ratio": "or", "or": "or",
                "relative risk": "rr", "risk ratio": "rr", "rr": "rr"}
 COUNT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s+(?P<q>(?:confirmed|unconfirmed)\s+)?$", re.I)

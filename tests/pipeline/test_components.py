@@ -270,3 +270,9 @@ def test_a_bare_ratio_after_a_named_one_and_an_arm_dose():
            for r in facts(text, "en", "result")]
     assert got == [("OS", 0.71, "hr", (0.58, 0.88), 0.0008), ("OS", 0.61, "hr", (0.49, 0.75), 0.0001)]
     assert facts("Responses (0.61, 0.49-0.75; p<0.0001) were seen.", "en", "result") == []
+
+
+def test_a_ratio_named_with_its_event_and_arm():
+    text = ("Progression-free survival was longer with crizotinib (hazard ratio for progression or death with "
+            "crizotinib, 0.45; 95% confidence interval [CI], 0.35 to 0.60; P<0.001).")
+    assert [(r["endpoint"], r["value"], r["stat"]) for r in facts(text, "en", "result")] == [("PFS", 0.45, "hr")]
