@@ -125,6 +125,8 @@ def test_adverse_events(text, lang, expected):
      [287], []),
     ("We randomly assigned 350 patients to receive erlotinib and 320 to receive placebo.", "en", [670], []),
     ("共纳入62例晚期非小细胞肺癌患者,其中58例可评价疗效。", "zh", [62], [58]),
+    ("研究结果显示,在638位纳入研究的对象当中,376人使用A方案。", "zh", [638], []),
+    ("回顾性分析2005年1月至2016年2月接受治疗的144例MM患者资料。", "zh", [144], []),
 ])
 def test_patients_enrolled_and_analysed(text, lang, enrolled, analyzed):
     assert sorted({f["n"] for f in facts(text, lang, "n_enrolled")}) == enrolled
