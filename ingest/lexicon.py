@@ -264,6 +264,11 @@ class Lexicon:
             for n in names:
                 if n:
                     out.setdefault(n, d.name)
+        if lang == "zh":  # "卡瑞利珠+化疗+贝伐珠组": arms shorten an antibody's name, dropping 单抗
+            for d in self.drugs.values():
+                stem = (d.name_zh or "")[:-2] if (d.name_zh or "").endswith("单抗") else ""
+                if len(stem) >= 3:
+                    out.setdefault(stem, d.name)
         return out
 
     def target_terms(self) -> dict[str, str]:

@@ -278,3 +278,9 @@ def test_a_ratio_named_with_its_event_and_arm():
     text = ("Progression-free survival was longer with crizotinib (hazard ratio for progression or death with "
             "crizotinib, 0.45; 95% confidence interval [CI], 0.35 to 0.60; P<0.001).")
     assert [(r["endpoint"], r["value"], r["stat"]) for r in facts(text, "en", "result")] == [("PFS", 0.45, "hr")]
+
+
+def test_chinese_arms_shorten_antibody_names():
+    """"卡瑞利珠+化疗+贝伐珠组": an antibody's Chinese name without 单抗 still names it."""
+    found = {f["name"] for f in facts("分为化疗组、卡瑞利珠+化疗组、卡瑞利珠+化疗+贝伐珠组,每组各40例。", "zh", "drug")}
+    assert {"camrelizumab", "bevacizumab"} <= found
