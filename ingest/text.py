@@ -17,6 +17,7 @@ _ONE_FOR_ONE = {0x3000: " ", 0x2212: "-", 0x2013: "-", 0x2014: "-", 0x2010: "-",
                 0x2032: "'", 0x2019: "'"}
 _TABLE = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
 _TABLE.update(_ONE_FOR_ONE)
+_TABLE = str.maketrans(_TABLE)
 
 
 def count_cjk(text: str) -> int:
@@ -41,11 +42,15 @@ _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(?<!\d )(\d{1,3}) (?=\d{3}(?![\d.])\
                                r"subjects|cases|males|females|men|women))")
 
 
+_SPACED_QUICK = re.compile(r"\d \d{3}")  # what every spaced thousand holds: the full pattern only then
+
+
 def normalize(text: str) -> str:
     """Full-width to half-width, dashes/spaces to ASCII, "60·8" to "60.8", "1 241例" to "1,241例": one
     character for one character."""
-    out = _MID_DOT_DECIMAL.sub(".", text.translate(_TABLE))
-    out = _SPACED_THOUSANDS.sub(lambda m: m.group(1) + ",", out)
+    out = text if text.isascii() else _MID_DOT_DECIMAL.sub(".", text.translate(_TABLE))  # all mapped are non-ASCII
+    if _SPACED_QUICK.search(out):
+        out = _SPACED_THOUSANDS.sub(lambda m: m.group(1) + ",", out)
     assert len(out) == len(text)
     return out
 
