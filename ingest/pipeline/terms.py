@@ -17,6 +17,7 @@ from spacy.util import filter_spans
 from ..lexicon import Lexicon, lexicon
 from .facts import text_of
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _JOINED_BEFORE = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,8})(?:和|及|与|或|、)$")
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{4,}(?![A-Za-z0-9])")  # a word an INN stem may end
 
@@ -102,12 +103,19 @@ class TermMatcher:
         return doc
 
     def _elided(self, doc: Doc, found: list[Span]) -> list[Span]:
-        """"白细胞和中性粒细胞减少": the first of two joined terms shares the second's ending (白细胞减少)."""
+        """"白细胞和中性粒细胞减少": the first of two joined terms shares the second's ending (白细胞减少); so
+        does a single character before a term ("肝肾功能异常": 肝功能异常 and 肾功能异常)."""
         out = []
         text = text_of(doc)
         terms = self.table["AE"]
         for span in found:
             written = span.text
+            one = span.start_char - 1  # "肝肾功能异常": one character before shares the rest (肝功能异常)
+            if one >= 0 and _HAN.match(text[one]) and len(written) >= 3 and terms.get(text[one] + written[1:]):
+                part = doc.char_span(one, span.start_char)
+                if part is not None:
+                    out.append(Span(doc, part.start, part.end, label="AE", kb_id=terms[text[one] + written[1:]]))
+                    continue
             m = _JOINED_BEFORE.search(text, max(0, span.start_char - 12), span.start_char)
             if not m:
                 continue

@@ -108,6 +108,8 @@ def test_chinese_fractions_and_time_points():
      [("leukopenia", "3-4", None), ("nausea", "3-4", None), ("radiation enteritis", "any", None)]),
     ("观察组白细胞和中性粒细胞减少发生率均低于对照组。", "zh",
      [("leukopenia", "any", None), ("neutropenia", "any", None)]),
+    ("两组肝肾功能异常、骨髓抑制等不良反应发生率比较,差异无统计学意义。", "zh",
+     [("hepatic dysfunction", "any", None), ("renal dysfunction", "any", None), ("myelosuppression", "any", None)]),
 ])
 def test_adverse_events(text, lang, expected):
     assert [(a["term"], a["grade"], a.get("rate")) for a in facts(text, lang, "adverse_event")] == expected
