@@ -94,6 +94,8 @@ P_VALUE = re.compile(
     r"(?<![A-Za-z])(?P<all>(?:both|all|each)\s+)?(?:[Pp](?:\s*(?:-?\s*values?|for\s+(?:interaction|trend)))?|P值)\s*"
     r"(?P<all2>均|皆|都)?\s*(?P<op><=|>=|≤|≥|<|>|=|＜|＞|&?lt;|&?gt;)\s*(?P<p>0?\.\d+|[01](?:\.0+)?|\d\.\d+\s*[x×]\s*10\s*[-−]\s*\d+)"
     r"|(?<![A-Za-z])[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
+# "差异均有统计学意义(P<0.05)": 均 (all) said of the differences, before their p
+_ALL_BEFORE_P = re.compile(r"均[^，,。；;()（）]{0,10}[(（]\s*$")
 _OPS = {"≤": "<=", "≥": ">=", "＜": "<", "＞": ">", "lt;": "<", "gt;": ">", "&lt;": "<", "&gt;": ">"}  # damaged entities
 
 
@@ -118,7 +120,9 @@ def find_p_values(text: str, start: int = 0, end: Optional[int] = None) -> list[
         if not 0 <= p <= 1:
             continue
         op = _OPS.get(m.group("op"), m.group("op"))
-        out.append(PValue(p, op, m.start(), m.end(), bool(m.group("all") or m.group("all2"))))
+        shared = bool(m.group("all") or m.group("all2")
+                      or _ALL_BEFORE_P.search(text, max(0, m.start() - 14), m.start()))
+        out.append(PValue(p, op, m.start(), m.end(), shared))
     return out
 
 

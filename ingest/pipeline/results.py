@@ -71,6 +71,7 @@ _CHAINED_CI = re.compile(r"\s*(?:,|;|and|vs\.?|versus)\s*(?:and\s+)?(?P<low>" + 
                          r"(?P<high>" + NUM + r")(?!\s*(?:%\s*CI|months?\s+(?:vs|with)))")
 _BARE_RATIO = re.compile(r"[(\[]\s*(?P<v>\d?\.\d+)\s*[,;]\s*(?:95%\s*CI[,:]?\s*)?(?P<low>" + NUM
                          + r")\s*(?:-|–|to)\s*(?P<high>" + NUM + r")\s*[;,]\s*p\s*[<=>≤]", re.I)
+_RESPECTIVELY_COMPARED = re.compile(r"分别(?:高于|低于|优于|差于|多于|少于|长于|短于|大于|小于)[^，,。；;%\d]{0,12}?的?")
 _RATIO_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至)\s*(?P<high>" + NUM + r")\s*(?=[;,)\]])")
 _GROUP_AFTER = re.compile(r"\s*(?:组|患者组|\s(?:group|arm|cohort)\b)", re.I)
 _LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:and\s+)?(?:\d+|" + WORD_NUMBER.pattern + r")\s*[(（]\s*",
@@ -188,6 +189,8 @@ class ResultFacts:
         self._figs = figures
         figures = [f for f in figures if self._tie(text, f, mentions, s0)]
         self._pairs_to_two_endpoints(text, figures, mentions)
+        self._compared: list[list[Figure]] = []
+        self._respectively_compared(text, figures)
         for chain in chains:
             before = [f for f in figures if f.end <= chain[0].start and f.stat not in ("hr", "or", "rr")]
             before = before[-len(chain):]
@@ -202,6 +205,11 @@ class ResultFacts:
             self._stat_and_qualifiers(text, f, s0)
         self._attach_p(text, figures, pvals)
         self._arms(text, s0, s1, figures, mentions)
+        for group in self._compared:  # each side of "A、B，分别高于对照组的C、D" is one arm
+            armed = [f.arm for f in group if f.arm]
+            if len(set(armed)) == 1:
+                for f in group:
+                    f.arm = armed[0]
         return figures
 
     def _figures(self, text, s0, s1, fenced, mentions) -> list[Figure]:
@@ -256,6 +264,20 @@ class ResultFacts:
                 out.append(Figure(m.start("v"), m.end("v"), float(m.group("v")), None, stat="rate"))
         out += self._counts(text, mentions, fenced, out)
         return sorted(out, key=lambda f: f.start)
+
+    def _respectively_compared(self, text: str, figures: list[Figure]) -> None:
+        """"观察组疾病控制率为86.11%、客观缓解率为66.67%，分别高于对照组的63.89%、41.67%": the figures after
+        "分别高于…" take the endpoints of the figures before it, in order."""
+        for m in _RESPECTIVELY_COMPARED.finditer(text, figures[0].start if figures else 0,
+                                                 figures[-1].start if figures else 0):
+            before = [f for f in figures if f.end <= m.start() and f.stat not in ("hr", "or", "rr")]
+            after = [f for f in figures if f.start >= m.end() and f.stat not in ("hr", "or", "rr")]
+            if len(before) >= 2 and len(after) >= 2:
+                before, after = before[-len(after):] if len(after) <= len(before) else before, after[:len(before)]
+                if len(before) == len(after) and all(f.unit == g.unit for f, g in zip(before, after)):
+                    for f, g in zip(before, after):
+                        g.endpoint = f.endpoint
+                    self._compared += [before, after]
 
     def _dose_endpoint(self, text, m, mentions) -> bool:
         """Doses and day counts are results only for MTD/RP2D ("the MTD was 12 mg/kg")."""

@@ -286,3 +286,13 @@ def test_chinese_arms_shorten_antibody_names():
     """"卡瑞利珠+化疗+贝伐珠组": an antibody's Chinese name without 单抗 still names it."""
     found = {f["name"] for f in facts("分为化疗组、卡瑞利珠+化疗组、卡瑞利珠+化疗+贝伐珠组,每组各40例。", "zh", "drug")}
     assert {"camrelizumab", "bevacizumab"} <= found
+
+
+def test_chinese_figures_compared_respectively_keep_their_endpoints():
+    """"A率为x、B率为y，分别高于对照组的z、w，差异均有统计学意义(P<0.05)": z is A's, w is B's, each side one arm,
+    and the p (均: all the differences) belongs to every figure."""
+    text = ("观察组疾病控制率为86.11%(31/36)、客观缓解率为66.67%(24/36),分别高于对照组的63.89%(23/36)、41.67%(15/36),"
+            "差异均有统计学意义(P<0.05)。")
+    got = [(r["endpoint"], r["value"], r["arm"], r["p"]) for r in facts(text, "zh", "result")]
+    assert got == [("DCR", 86.11, "观察组", 0.05), ("ORR", 66.67, "观察组", 0.05),
+                   ("DCR", 63.89, "对照组", 0.05), ("ORR", 41.67, "对照组", 0.05)]
