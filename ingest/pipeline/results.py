@@ -541,9 +541,14 @@ class ResultFacts:
 
     def _arms(self, text, s0, s1, figures, mentions) -> None:
         """Arms: 'with X'/'in the X group' after a figure, 'X组' before it, or '... respectively'."""
-        resp = self.respectively.search(text, s0, s1)
-        if resp:
-            self._respectively(text, s0, resp.start(), figures, mentions)
+        # a Chinese sentence may hold several "分别为" clauses cut by "；": each is read on its own
+        clauses = _clauses(text, s0, s1) if self.lang == "zh" else [(s0, s1)]
+        for c0, c1 in clauses:
+            resp = self.respectively.search(text, c0, c1)
+            if resp:
+                here = [f for f in figures if c0 <= f.start < c1] if len(clauses) > 1 else figures
+                said = [x for x in mentions if c0 <= x.start < c1] if len(clauses) > 1 else mentions
+                self._respectively(text, c0, resp.start(), here, said)
         for i, f in enumerate(figures):
             if f.arm or f.stat in ("hr", "or", "rr"):
                 continue
@@ -667,6 +672,17 @@ def _mentions(text: str, spans: list[Span]) -> list[Mention]:
                 continue
         out.append(m)
     return out
+
+
+def _clauses(text: str, s0: int, s1: int) -> list[tuple[int, int]]:
+    """(start, end) of the parts of a sentence between "；" (outside brackets)."""
+    cuts = [m.end() for m in re.finditer(r"[；;]", text[s0:s1]) if not _in_brackets(text[s0:s0 + m.start()])]
+    bounds = [s0] + [s0 + c for c in cuts] + [s1]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def _in_brackets(before: str) -> bool:
+    return before.count("(") + before.count("（") > before.count(")") + before.count("）")
 
 
 def _zh_arm(arm: str) -> str:

@@ -296,3 +296,10 @@ def test_chinese_figures_compared_respectively_keep_their_endpoints():
     got = [(r["endpoint"], r["value"], r["arm"], r["p"]) for r in facts(text, "zh", "result")]
     assert got == [("DCR", 86.11, "观察组", 0.05), ("ORR", 66.67, "观察组", 0.05),
                    ("DCR", 63.89, "对照组", 0.05), ("ORR", 41.67, "对照组", 0.05)]
+
+
+def test_each_chinese_clause_says_its_own_respectively():
+    text = ("患者中位总体生存(OS)和无进展生存(PFS)时间分别为120.9和56.9个月;早期和晚期移植组患者的中位OS分别为120.9和"
+            "50.1个月,中位PFS时间分别为60.2和16.7个月(P值均<0.001)。")
+    got = [(r["endpoint"], r["value"]) for r in facts(text, "zh", "result")]
+    assert got == [("OS", 120.9), ("PFS", 56.9), ("OS", 120.9), ("OS", 50.1), ("PFS", 60.2), ("PFS", 16.7)]
