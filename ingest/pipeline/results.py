@@ -48,7 +48,7 @@ _MODIFIER_ZH = re.compile(r"(?P<q>确认的?|未确认的?|颅内)\s*$")
 _ZH_Q = {"确认": "confirmed", "确认的": "confirmed", "未确认": "unconfirmed", "未确认的": "unconfirmed",
          "颅内": "intracranial"}
 # "84 patients (61%) had CNS metastases", "100% target lesion reduction": a share of patients or a size, not a result
-_NOT_RESULT_AFTER = re.compile(r"^\s*\)?\s*(?:of\s+(?:the\s+)?patients\s+(?:had|were|with)|had\b|were\b|"
+_NOT_RESULT_AFTER = re.compile(r"^\s*\)?\s*(?:of\s+(?:the\s+)?patients\s+(?:had|were|with)|had\b|were\b|died\b|"
                                r"(?:target\s+lesion\s+|tumou?r\s+)?(?:reduction|decrease|increase|decline|shrinkage|"
                                r"improvement|relative|lower|higher|dose|change|loss|gain)\b)", re.I)
 # "≥ 5% decline", "more than 50%": a threshold, not a result
@@ -56,6 +56,9 @@ _THRESHOLD_BEFORE = re.compile(r"(?:[≥≤<>]=?|at\s+least|more\s+than|less\s+t
 
 
 # "其靶病灶缩小了100%", "reduced by 50%": a change in size, not a result
+# "复发转移病例26例，占24.07%", "26 cases in recurrence and transfer, accounted for 24.07%": the share of
+# those cases, not a figure of the endpoint named before them
+_SHARE_OF_CASES = re.compile(r"(?:\d+\s*例\s*[,，]?\s*占|\bcases?\b[^.;%]{0,40}?accounted\s+for)\s*$", re.I)
 _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|reduced\s+by|reduction\s+of|decreased\s+by)了?\s*$", re.I)
 
 
@@ -391,7 +394,8 @@ class ResultFacts:
             if x.code not in ("AE", "DLT") and self.ae_mention.search(text, x.end, f.start):
                 return False  # "... duration of response was longer, and adverse events occurred in 73.4%"
             if f.unit == "%" and (_NOT_RESULT_AFTER.match(text[f.end: f.end + 30])
-                                  or _NOT_RESULT_BEFORE.search(text[max(x.end, f.start - 8): f.start])):
+                                  or _NOT_RESULT_BEFORE.search(text[max(x.end, f.start - 8): f.start])
+                                  or _SHARE_OF_CASES.search(between)):
                 return False
             f.endpoint = x
             return True

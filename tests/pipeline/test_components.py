@@ -303,3 +303,12 @@ def test_each_chinese_clause_says_its_own_respectively():
             "50.1个月,中位PFS时间分别为60.2和16.7个月(P值均<0.001)。")
     got = [(r["endpoint"], r["value"]) for r in facts(text, "zh", "result")]
     assert got == [("OS", 120.9), ("PFS", 56.9), ("OS", 120.9), ("OS", 50.1), ("PFS", 60.2), ("PFS", 16.7)]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("研究组无病生存率为69.44%,复发转移病例26例,占24.07%,死亡7例,占6.48%。", "zh"),
+    ("The disease-free survival rate was 69.44%, 26 cases in recurrence and transfer, accounted for 24.07%, and 7 "
+     "cases (6.48%) died.", "en"),
+])
+def test_shares_of_other_cases_are_not_the_endpoint_s(text, lang):
+    assert [r["value"] for r in facts(text, lang, "result")] == [69.44]
