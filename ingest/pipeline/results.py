@@ -75,6 +75,8 @@ _CHAINED_CI = re.compile(r"\s*(?:,|;|and|vs\.?|versus)\s*(?:and\s+)?(?P<low>" + 
 _BARE_RATIO = re.compile(r"[(\[]\s*(?P<v>\d?\.\d+)\s*[,;]\s*(?:95%\s*CI[,:]?\s*)?(?P<low>" + NUM
                          + r")\s*(?:-|–|to)\s*(?P<high>" + NUM + r")\s*[;,]\s*p\s*[<=>≤]", re.I)
 _RESPECTIVELY_COMPARED = re.compile(r"分别(?:高于|低于|优于|差于|多于|少于|长于|短于|大于|小于)[^，,。；;%\d]{0,12}?的?")
+_SHARE_LIST = re.compile(r"(?:\s*[(\[][^()\[\]]{0,40}[)\]])?\s+of\s+[^.;%]{0,60}?\s+and\s+" + r"(?:" + NUM + r")\s*%"
+                         r"(?:\s*[(\[][^()\[\]]{0,40}[)\]])?\s+of\s+[^.;%]{0,40}?\s+(?:were|was|had|remained)\s+", re.I)
 _RATIO_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至)\s*(?P<high>" + NUM + r")\s*(?=[;,)\]])")
 _GROUP_AFTER = re.compile(r"\s*(?:组|患者组|\s(?:group|arm|cohort)\b)", re.I)
 _LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:and\s+)?(?:\d+|" + WORD_NUMBER.pattern + r")\s*[(（]\s*",
@@ -399,7 +401,10 @@ class ResultFacts:
                 return False
             f.endpoint = x
             return True
-        after = [x for x in mentions if x.start >= f.end and x.start - f.end <= 80]
+        # the endpoint named after its figures: "75.6% (95% CI …) of patients in X and 74.3% (…) of controls were
+        # alive and disease-free": near, or after a list of shares that ends near it
+        after = [x for x in mentions if x.start >= f.end and (x.start - f.end <= 80 or (
+            x.start - f.end <= 160 and _SHARE_LIST.fullmatch(text, f.end, x.start)))]
         if after and f.unit == "%" and not self.followup.search(text[f.end: after[0].start]):
             f.endpoint = after[0]
             return True

@@ -312,3 +312,10 @@ def test_each_chinese_clause_says_its_own_respectively():
 ])
 def test_shares_of_other_cases_are_not_the_endpoint_s(text, lang):
     assert [r["value"] for r in facts(text, lang, "result")] == [69.44]
+
+
+def test_an_endpoint_named_after_its_shares():
+    text = ("75.6% (95% CI 73.7-77.5) of patients in the experimental group and 74.3% (72.3-76.2) of controls were "
+            "alive and disease-free at 5 years.")
+    got = [(r["endpoint"], r["value"], r["qualifier"], (r["ci"]["low"], r["ci"]["high"])) for r in facts(text, "en", "result")]
+    assert got == [("DFS", 75.6, "5-year", (73.7, 77.5)), ("DFS", 74.3, "5-year", (72.3, 76.2))]
