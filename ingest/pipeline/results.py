@@ -393,7 +393,8 @@ class ResultFacts:
                 between = _NAMED_ARM_DOSE.sub(" ", between)
             if self.followup.search(between) and x.code not in ("MTD", "RP2D"):
                 return False
-            if x.code not in ("AE", "DLT") and self.ae_mention.search(text, x.end, f.start):
+            if (x.code not in ("AE", "DLT") and f.stat not in ("hr", "or", "rr")
+                    and self.ae_mention.search(text, x.end, f.start)):
                 return False  # "... duration of response was longer, and adverse events occurred in 73.4%"
             if f.unit == "%" and (_NOT_RESULT_AFTER.match(text[f.end: f.end + 30])
                                   or _NOT_RESULT_BEFORE.search(text[max(x.end, f.start - 8): f.start])

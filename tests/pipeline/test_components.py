@@ -319,3 +319,13 @@ def test_an_endpoint_named_after_its_shares():
             "alive and disease-free at 5 years.")
     got = [(r["endpoint"], r["value"], r["qualifier"], (r["ci"]["low"], r["ci"]["high"])) for r in facts(text, "en", "result")]
     assert got == [("DFS", 75.6, "5-year", (73.7, 77.5)), ("DFS", 74.3, "5-year", (72.3, 76.2))]
+
+
+def test_a_ratio_of_a_subgroup_named_by_an_adverse_event():
+    """"worse in the group that did not develop first-cycle rash (1.30, 1.05-1.61, p=0.017)": the rash names the
+    subgroup; the hazard ratio is still overall survival's."""
+    text = ("Patients with first-cycle rash had better overall survival (HR 0.76, 95% CI 0.63-0.92, p=0.0058). "
+            "Overall survival seemed to be worse in the group that did not develop first-cycle rash (1.30, 1.05-1.61, "
+            "p=0.017).")
+    assert [(r["endpoint"], r["value"], r["stat"]) for r in facts(text, "en", "result")] == [
+        ("OS", 0.76, "hr"), ("OS", 1.3, "hr")]
