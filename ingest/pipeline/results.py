@@ -135,6 +135,7 @@ class ResultFacts:
     def __call__(self, doc: Doc) -> Doc:
         terms = terms_of(doc, "ENDPOINT")
         self.last_mention = None
+        self._ratios: tuple = (None, [])
         previous: list = []  # the result facts of the sentence before
         text = text_of(doc)
         for sent_start, sent_end in sentence_bounds(doc):
@@ -230,9 +231,11 @@ class ResultFacts:
                 out.append(Figure(m.start("v"), m.end("v"), float(m.group("v")), "ratio", stat=kind))
         # "(HR 0.71, 95% CI 0.58-0.88; p=0.0008) and for X versus Y (0.61, 0.49-0.75; p<0.0001)": once a text has
         # named its ratio, a bare "(value, low-high; p" is another one of the same kind
-        named = [m for m in RATIO.finditer(text, 0, s1)]
+        if self._ratios[0] is not text:  # the named ratios of this text, found once
+            self._ratios = (text, [(m.start(), m.group("kind")) for m in RATIO.finditer(text)])
+        named = [k for start, k in self._ratios[1] if start < s1]
         if named:
-            kind = _RATIO_KIND[re.sub(r"\s+", " ", named[-1].group("kind").lower())]
+            kind = _RATIO_KIND[re.sub(r"\s+", " ", named[-1].lower())]
             for m in _BARE_RATIO.finditer(text, s0, s1):
                 if free(m.start("v"), m.end("v")):
                     fig = Figure(m.start("v"), m.end("v"), float(m.group("v")), "ratio", stat=kind)
@@ -278,8 +281,9 @@ class ResultFacts:
             before = [f for f in figures if f.end <= m.start() and f.stat not in ("hr", "or", "rr")]
             after = [f for f in figures if f.start >= m.end() and f.stat not in ("hr", "or", "rr")]
             if len(before) >= 2 and len(after) >= 2:
-                before, after = before[-len(after):] if len(after) <= len(before) else before, after[:len(before)]
-                if len(before) == len(after) and all(f.unit == g.unit for f, g in zip(before, after)):
+                k = min(len(before), len(after))
+                before, after = before[-k:], after[:k]
+                if all(f.unit == g.unit for f, g in zip(before, after)):
                     for f, g in zip(before, after):
                         g.endpoint = f.endpoint
                     self._compared += [before, after]
