@@ -17,6 +17,7 @@ _RATE_AFTER = re.compile(
 _RATE_AFTER_ZH = re.compile(r"\s*(?:[(\[]\s*(?:(?P<count>\d+)\s*例\s*[,，]?\s*)?(?P<r>" + NUM + r")\s*%|"
                             r"(?:的)?发生率(?:为|是)?\s*(?P<r2>" + NUM + r")\s*%|"
                             r"(?P<count2>\d+)\s*例\s*[(（]\s*(?P<r3>" + NUM + r")\s*%\s*[)）])")
+_SEMICOLON = re.compile(r"[；;]")
 _GRADE_COUNT_ZH = re.compile(r"\s*(?P<count>\d+)\s*例\s*[(（]\s*(?P<r>" + NUM + r")\s*%\s*[)）]")
 # a grade written before Chinese terms reaches them across "、", rates and "，主要为…", not into a clause with a new
 # subject: "3~4度恶心、呕吐及腹泻…，远期不良反应为放射性肠炎"
@@ -28,7 +29,6 @@ _FIGURE_AFTER = re.compile(r"\s*(?:rates?\b|\(\s*\d[\d.]*\s*(?:%|vs\.?|versus))"
 _GRADE_N_AFTER = re.compile(r"\s*[(;,]?\s*grade\s*(?P<g>[1-5])\s*[,:]\s*n\s*=\s*(?P<n>\d+)\s*\)?", re.I)
 _GRADE_PAIR = re.compile(r"grades?\s*([1-5])\s*(?:or|and)\s*([1-5])", re.I)
 _SINGLE_GRADE = {"1": "1-2", "2": "1-2", "3": "3", "4": "4", "5": "5"}
-_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 _COUNT_RATE = re.compile(r"\b(?P<c>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*(?P<r>" + NUM
                          + r")\s*%\s*[)\]]", re.I)
 _EACH = re.compile(r"\s*\(\s*(?:\w+\s*)?[\[(]?\s*(?P<r>" + NUM + r")\s*%\s*[\])]?\s*each\s*\)", re.I)
@@ -47,6 +47,7 @@ class AdverseEventFacts:
         self.grades = [(pat, grade) for lg, pat, grade in lex.grades if lg == lang]
         self.context = lex.cue("ae_context", lang)
         self.arm_group = lex.cue("arm_group", lang)
+        self.respectively = lex.cue("respectively", lang)
         self.drug_alias = lex.drug_alias
 
     def __call__(self, doc: Doc) -> Doc:
@@ -97,7 +98,7 @@ class AdverseEventFacts:
                 pos = m.end()
             g = next((g for g in reversed(grades) if g[1] <= span.start_char and span.start_char - g[1] <= 3), None)
             pair = _GRADE_PAIR.fullmatch(text, g[0], g[1]) if g and not split else None
-            if pair and _RESPECTIVELY.search(text, span.end_char, s1):
+            if pair and self.respectively.search(text, span.end_char, s1):
                 figures = list(_COUNT_RATE.finditer(text, s0, g[0]))
                 if len(figures) == 2:
                     split = [(_SINGLE_GRADE[pair.group(i + 1)], _num(f.group("r")), _count(f.group("c")))
@@ -115,8 +116,8 @@ class AdverseEventFacts:
             if grade != "any":
                 continue
             nxt = min((st for st in starts if st > span.start_char), default=s1)
-            stop = text.find("；", span.end_char, nxt)
-            end = min(nxt, stop if stop >= 0 else nxt, text.find(";", span.end_char, nxt) % (nxt + 1))
+            stop = _SEMICOLON.search(text, span.end_char, nxt)
+            end = stop.start() if stop else nxt
             for g0, g1, g in grades:
                 if not span.end_char <= g0 < end:
                     continue

@@ -47,15 +47,20 @@ def facts_of(doc: Doc) -> list[Fact]:
     return facts
 
 
+def set_terms(doc: Doc, spans: list[Span]) -> None:
+    """Mark the lexicon terms (``doc.spans["kb_terms"]``) and keep the Spans, by label, for :func:`terms_of`."""
+    doc.spans["kb_terms"] = spans
+    by_label: dict = {None: spans}
+    for span in spans:
+        by_label.setdefault(span.label_, []).append(span)
+    doc.user_data["kb_terms_by_label"] = by_label
+
+
 def terms_of(doc: Doc, label: str | None = None) -> list[Span]:
     """The lexicon terms `kb_terms` marked, as Spans made once (reading ``doc.spans`` makes new ones)."""
-    by_label = doc.user_data.get("kb_terms_by_label")
-    if by_label is None:
-        by_label = {None: list(doc.spans.get("kb_terms", []))}
-        for span in by_label[None]:
-            by_label.setdefault(span.label_, []).append(span)
-        doc.user_data["kb_terms_by_label"] = by_label
-    return by_label.get(label, [])
+    if "kb_terms_by_label" not in doc.user_data:
+        set_terms(doc, list(doc.spans.get("kb_terms", [])))
+    return doc.user_data["kb_terms_by_label"].get(label, [])
 
 
 def text_of(doc: Doc) -> str:

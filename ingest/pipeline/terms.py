@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..lexicon import Lexicon, lexicon
-from .facts import text_of
+from .facts import set_terms, text_of
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _JOINED_BEFORE = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,8})(?:和|及|与|或|、)$")
@@ -94,12 +94,7 @@ class TermMatcher:
         if self.lang == "zh":
             spans += self._elided(doc, [s for s in spans if s.label_ == "AE"])
         spans = filter_spans(sorted(spans, key=lambda s: _PRIORITY[s.label_]))
-        spans = sorted(spans, key=lambda s: s.start)
-        doc.spans["kb_terms"] = spans
-        by_label: dict = {None: spans}
-        for span in spans:
-            by_label.setdefault(span.label_, []).append(span)
-        doc.user_data["kb_terms_by_label"] = by_label  # read by the later components through terms_of
+        set_terms(doc, sorted(spans, key=lambda s: s.start))  # read by the later components through terms_of
         return doc
 
     def _elided(self, doc: Doc, found: list[Span]) -> list[Span]:
