@@ -11,7 +11,8 @@ import spacy
 from spacy.language import Language
 
 from ..lexicon import lexicon
-from . import adverse_events, endpoints, glossary, population, results, sentences, terms, trial, zh_tokenizer  # noqa: F401 (registered factories)
+from . import (adverse_events, en_tokenizer, endpoints, glossary, population, results, sentences,  # noqa: F401
+               terms, trial, zh_tokenizer)  # (registered factories)
 from .facts import Fact, facts_of
 
 COMPONENTS = ("kb_sentences", "kb_terms", "kb_trial", "kb_population", "kb_endpoints", "kb_results",
@@ -50,7 +51,7 @@ def nlp_for(lang: str, fast: bool = True) -> Language:
             nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
             add_user_words()
     else:
-        nlp = spacy.blank("en")
+        nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "kb.fast_en_tokenizer.v1"}}})
     nlp.tokenizer = KeepText(nlp.tokenizer)
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"lang": lang})
