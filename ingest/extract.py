@@ -1,6 +1,7 @@
 """Raw document → record: sections aligned, every part run through its language's pipeline, facts merged."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple, Optional
@@ -65,31 +66,53 @@ def merge_raw(raws: list[RawDocument]) -> RawDocument:
     return merged
 
 
+# Parts of one language are read as one Doc, so every component runs once per language, not once per
+# part. The parts are joined by a line holding only a NUL, which no figure, word or space pattern
+# crosses; each part begins a sentence, and a fact that would still reach across two is dropped.
+PART_SEPARATOR = "\n\x00\n"
+
+
 def extract_document(raw: RawDocument) -> Record:
     sections = align_sections(raw.paragraphs)
     facts: list[Fact] = []
     parts = parts_of(raw, sections)
     for lang in ("en", "zh"):
         mine = [p for p in parts if p.lang == lang]
-        if not mine:
-            continue
-        nlp = nlp_for(lang)
-        norm = normalize_zh if lang == "zh" else normalize
-        def with_role(parts=mine, norm=norm, nlp=nlp):
-            for part in parts:
-                doc = nlp.make_doc(norm(part.text))
-                doc.user_data["kb_role"] = part.role  # components may read the section's role
-                yield doc
-
-        for part, doc in zip(mine, nlp.pipe(with_role())):
-            for f in facts_of(doc):
-                f.lang, f.part, f.section, f.role = part.lang, part.part, part.section, part.role
-                f.text = part.text[f.start:f.end]  # the text as written; offsets are the same
-                if "figure" in f.extra:
-                    a, b = f.extra.pop("figure")
-                    f.extra["figure_text"] = part.text[a:b]
-                facts.append(f)
+        if mine:
+            facts += _facts_of_parts(lang, mine)
     return Merger(raw, sections, facts).record()
+
+
+def _facts_of_parts(lang: str, parts: list[Part]) -> list[Fact]:
+    nlp = nlp_for(lang)
+    norm = normalize_zh if lang == "zh" else normalize
+    starts, ends, texts = [], [], []
+    at = 0
+    for part in parts:
+        starts.append(at)
+        texts.append(norm(part.text))
+        at += len(part.text)
+        ends.append(at)
+        at += len(PART_SEPARATOR)
+    doc = nlp.make_doc(PART_SEPARATOR.join(texts))
+    doc.user_data["kb_parts"] = [(a, b, part.role) for a, b, part in zip(starts, ends, parts)]
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    out = []
+    for f in facts_of(doc):
+        i = bisect_right(starts, f.start) - 1
+        if i < 0 or f.end > ends[i]:
+            continue  # across a part boundary
+        part, shift = parts[i], starts[i]
+        f.start -= shift
+        f.end -= shift
+        f.lang, f.part, f.section, f.role = part.lang, part.part, part.section, part.role
+        f.text = part.text[f.start:f.end]  # the text as written; offsets are the same
+        if "figure" in f.extra:
+            a, b = f.extra.pop("figure")
+            f.extra["figure_text"] = part.text[a - shift:b - shift]
+        out.append(f)
+    return out
 
 
 class Outcome(NamedTuple):

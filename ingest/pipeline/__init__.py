@@ -11,8 +11,18 @@ import spacy
 from spacy.language import Language
 
 from ..lexicon import lexicon
-from . import (adverse_events, en_tokenizer, endpoints, glossary, population, results, sentences,  # noqa: F401
-               terms, trial, zh_tokenizer)  # (registered factories)
+from . import (  # noqa: F401 (registered factories)
+    adverse_events,
+    en_tokenizer,
+    endpoints,
+    glossary,
+    population,
+    results,
+    sentences,
+    terms,
+    trial,
+    zh_tokenizer,
+)
 from .facts import Fact, facts_of
 
 COMPONENTS = ("kb_sentences", "kb_terms", "kb_trial", "kb_population", "kb_endpoints", "kb_results",

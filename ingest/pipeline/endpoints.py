@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..lexicon import lexicon
-from .facts import add_fact, sentence_bounds, terms_of, text_of
+from .facts import add_fact, role_at, sentence_bounds, terms_of, text_of
 
 KINDS = ("primary", "secondary", "exploratory")
 
@@ -37,7 +37,7 @@ class EndpointFacts:
             if not cues and not self.context.search(text, s0, s1):
                 # a methods sentence naming what was assessed ("分析患者的ORR、DCR", "PFS and OS were compared")
                 named = self.named.search(text, s0, s1)
-                if not (named and doc.user_data.get("kb_role") == "methods" and not self.figure.search(text, s0, s1)):
+                if not (named and role_at(doc, s0) == "methods" and not self.figure.search(text, s0, s1)):
                     continue
                 here = [s for s in here if s.start_char >= named.start() or self.lang == "en"]
             inside = _definitions(text, here)

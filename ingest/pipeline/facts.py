@@ -86,6 +86,14 @@ def _sentence_starts(doc: Doc) -> list[int]:
     return starts
 
 
+def role_at(doc: Doc, pos: int) -> str | None:
+    """The section role (``doc.user_data["kb_parts"]``: (start, end, role) of each part) at ``pos``."""
+    for start, end, role in doc.user_data.get("kb_parts", ()):
+        if start <= pos < end:
+            return role
+    return None
+
+
 def add_fact(doc: Doc, kind: str, value: dict[str, Any], start: int, end: int, **extra: Any) -> Fact:
     assert kind in KINDS, kind
     sent = max(0, bisect_right(_sentence_starts(doc), start) - 1)

@@ -134,11 +134,14 @@ class ResultFacts:
 
     def __call__(self, doc: Doc) -> Doc:
         terms = terms_of(doc, "ENDPOINT")
-        self.last_mention = None
         self._ratios: tuple = (None, [])
-        previous: list = []  # the result facts of the sentence before
         text = text_of(doc)
+        part_starts = {a for a, _, _ in doc.user_data.get("kb_parts", ())}
         for sent_start, sent_end in sentence_bounds(doc):
+            if sent_start in part_starts or sent_start == 0:  # a new part: nothing carries over
+                self.last_mention = None
+                self._part_start = sent_start
+                previous: list = []  # the result facts of the sentence before
             mentions = _mentions(text, [s for s in terms if sent_start <= s.start_char < sent_end])
             emitted = []
             carried = not mentions and self.last_mention is not None
@@ -233,7 +236,7 @@ class ResultFacts:
         # named its ratio, a bare "(value, low-high; p" is another one of the same kind
         if self._ratios[0] is not text:  # the named ratios of this text, found once
             self._ratios = (text, [(m.start(), m.group("kind")) for m in RATIO.finditer(text)])
-        named = [k for start, k in self._ratios[1] if start < s1]
+        named = [k for start, k in self._ratios[1] if self._part_start <= start < s1]
         if named:
             kind = _RATIO_KIND[re.sub(r"\s+", " ", named[-1].lower())]
             for m in _BARE_RATIO.finditer(text, s0, s1):

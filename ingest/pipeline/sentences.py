@@ -42,7 +42,9 @@ class SentenceSetter:
         text = doc.user_data.get("kb_text")
         if text is None:
             text = doc.user_data["kb_text"] = doc.text
-        starts = numpy.array(sentence_starts(text, self.lang), dtype="uint64")
+        parts = doc.user_data.get("kb_parts") or [(0, len(text), None)]
+        starts = sorted(set(sentence_starts(text, self.lang)).union(a for a, _, _ in parts))
+        starts = numpy.array(starts, dtype="uint64")
         if len(doc):
             idx = doc.to_array([IDX])  # token offsets (ascending), without a Python object per token
             at = numpy.minimum(numpy.searchsorted(idx, starts), len(idx) - 1)  # the token at or after each start
@@ -54,7 +56,15 @@ class SentenceSetter:
             begins = [int(i) for i in idx[begin]]
         else:
             begins = [0]
-        doc.user_data["kb_sents"] = list(zip(begins, begins[1:] + [len(text)]))
+        # a sentence ends where the next begins, the last of a part where the part ends
+        ends = iter(b for _, b, _ in parts)
+        end = next(ends)
+        bounds = []
+        for a, b in zip(begins, begins[1:] + [len(text)]):
+            while a >= end:
+                end = next(ends, len(text))
+            bounds.append((a, min(b, end)))
+        doc.user_data["kb_sents"] = bounds
         return doc
 
 

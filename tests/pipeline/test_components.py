@@ -329,3 +329,25 @@ def test_a_ratio_of_a_subgroup_named_by_an_adverse_event():
             "p=0.017).")
     assert [(r["endpoint"], r["value"], r["stat"]) for r in facts(text, "en", "result")] == [
         ("OS", 0.76, "hr"), ("OS", 1.3, "hr")]
+
+
+def _sectioned(*texts: str):
+    from ingest.document import Paragraph, RawDocument
+    from ingest.extract import extract_document
+
+    paras = [Paragraph(lang="en", text=t, role=role) for t, role in zip(texts, ("methods", "results", "conclusions"))]
+    return extract_document(RawDocument(format="text", path="t.txt", title_en="A trial", paragraphs=paras))
+
+
+def test_parts_read_as_one_doc_keep_their_own_sentences_and_facts():
+    """All parts of one language run through the pipeline together; nothing carries from one to the next."""
+    ratio = "Progression-free survival favoured drug (hazard ratio 0.71, 95% CI 0.58-0.88; p=0.0008)."
+    bare = "For the second dose (0.61, 0.49-0.75; p<0.0001)."
+    assert [(r.endpoint, r.value) for r in _sectioned(ratio + " " + bare).results] == [("PFS", 0.71), ("PFS", 0.61)]
+    assert [(r.endpoint, r.value) for r in _sectioned(ratio, bare).results] == [("PFS", 0.71)]
+    # the facts of a later part point into that part's own text
+    second = "Overall survival favoured drug (hazard ratio 0.78, 95% CI 0.61-0.99; p=0.04)."
+    rec = _sectioned("Patients were randomised.", second)
+    span = next(s for s in rec.spans if s.field.startswith("results"))
+    assert span.section == 1 and span.start == 0 and span.text == second[span.start:span.end]
+    assert "0.78" in span.text
