@@ -23,7 +23,9 @@ def _heading_patterns() -> dict[str, re.Pattern]:
         # "Methods:" / "METHODS:" / "Purpose ROS1 ..." at a paragraph start
         "en_start": re.compile(rf"^\s*(?P<h>{en_alt})\s*(?:[:：.]\s*|\s+(?-i:(?=[A-Z0-9(])))", re.I),
         # "... end. RESULTS: ..." inside a paragraph; without a colon only as "... end. Results Between ..."
-        "en_inside": re.compile(rf"(?<=[.!?)\]])\s+(?:(?P<h>{en_alt})\s*:\s+|(?P<hc>(?-i:[A-Z][a-z]+(?: and [A-Z][a-z]+)?))\s+(?-i:(?=[A-Z0-9])))", re.I),
+        # (the sentence end is matched, not looked behind at: a pattern that starts with a character
+        # class is only tried where that class occurs; the mark starts after it, at group "sp")
+        "en_inside": re.compile(rf"[.!?)\]](?P<sp>\s+)(?:(?P<h>{en_alt})\s*:\s+|(?P<hc>(?-i:[A-Z][a-z]+(?: and [A-Z][a-z]+)?))\s+(?-i:(?=[A-Z0-9])))", re.I),
         # 目的: / [目的] / 【结果】 / 目的 探讨 — at the start or after a sentence end or a space
         "zh": re.compile(
             rf"(?:^|(?<=[。.；;！？\s\])】]))\s*(?:[\[【](?P<hb>{zh_alt})[\]】]|(?P<h>{zh_alt})(?:\s*[:：]\s*|\s+))"),
@@ -62,7 +64,7 @@ def split_headings(text: str, lang: str) -> list[Paragraph]:
         for m in pats["en_inside"].finditer(text):
             h = m.group("h") or m.group("hc")
             if h[0].isupper() and h.lower() in (_role_of_heading() if m.group("h") else _bare_headings()):
-                marks.append((m.start(), m.end(), h))
+                marks.append((m.start("sp"), m.end(), h))
     if not marks:
         return [Paragraph(lang=lang, text=text.strip())] if text.strip() else []
     out: list[Paragraph] = []

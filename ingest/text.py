@@ -21,15 +21,17 @@ _TABLE = str.maketrans(_TABLE)
 
 
 def count_cjk(text: str) -> int:
+    if not _CJK.search(text):  # most lines of an English file: no list of characters built
+        return 0
     return len(_CJK.findall(text))
 
 
 def lang_of(text: str) -> str:
     """'zh' when Han characters make up a fair share of the letters, else 'en'."""
     cjk = count_cjk(text)
-    latin = len(_LATIN.findall(text))
     if cjk == 0:
         return "en"
+    latin = len(_LATIN.findall(text))
     # one Han character carries about as much as a short English word (~4 letters)
     return "zh" if cjk * 4 >= latin * 0.5 else "en"
 

@@ -56,15 +56,18 @@ def read_digest(text: str, path: str) -> RawDocument:
     return doc
 
 
+_ZH_HEADING = re.compile(r"^\s*[\[【]?(?:目的|背景|方法|结果|結果|摘要)[\]】:：\s]")
+_EN_HEADING = re.compile(r"^(?:BACKGROUND|PURPOSE|OBJECTIVES?|METHODS|RESULTS|INTRODUCTION|Background|Purpose|"
+                         r"Objectives?|Aims?|Introduction|Context|Importance)\b\s*[:A-Z]")
+_SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?。]\s*[A-Z(\u4e00-\u9fff]")
+
+
 def _has_heading(line: str) -> bool:
-    if re.match(r"^\s*[\[【]?(?:目的|背景|方法|结果|結果|摘要)[\]】:：\s]", line):
-        return True
-    return bool(re.match(r"^(?:BACKGROUND|PURPOSE|OBJECTIVES?|METHODS|RESULTS|INTRODUCTION|Background|Purpose|"
-                         r"Objectives?|Aims?|Introduction|Context|Importance)\b\s*[:A-Z]", line))
+    return bool(_ZH_HEADING.match(line) or _EN_HEADING.match(line))
 
 
 def _sentences(line: str) -> int:
-    return len(re.findall(r"(?<!\d)[.!?。]\s*[A-Z(\u4e00-\u9fff]", line)) + (1 if _SENTENCE_END.search(line) else 0)
+    return len(_SENTENCE_BREAK.findall(line)) + (1 if _SENTENCE_END.search(line) else 0)
 
 
 def _is_paragraph(line: str) -> bool:
