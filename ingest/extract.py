@@ -125,16 +125,30 @@ class Outcome(NamedTuple):
     raw: Optional[RawDocument] = None
 
 
-def extract_path(path: str | Path) -> Iterator[Outcome]:
-    """Every record of a file; a bad file or record gives an Outcome with its error, never an exception."""
+def read_outcomes(path: str | Path) -> Iterator[Outcome]:
+    """Every document of a file, read but not yet extracted (``raw`` set, ``record`` None); a bad file
+    or record gives an Outcome with its error, never an exception."""
     try:
         for i, raw in enumerate(read_path(path)):
             if isinstance(raw, ReadError):
                 yield Outcome(str(path), i, None, raw.reason)
-                continue
-            try:
-                yield Outcome(str(path), i, extract_document(raw), None, raw)
-            except Exception as exc:  # a bug of ours must not end the batch; say which record
-                yield Outcome(str(path), i, None, f"extraction failed: {type(exc).__name__}: {exc}")
+            else:
+                yield Outcome(str(path), i, None, None, raw)
     except ReadError as exc:
         yield Outcome(str(path), None if exc.record is None else exc.record, None, exc.reason)
+
+
+def extract_outcome(read: Outcome) -> Outcome:
+    """A read document with its record, or with the reason extraction failed."""
+    if read.raw is None or read.error is not None:
+        return read
+    try:
+        return read._replace(record=extract_document(read.raw))
+    except Exception as exc:  # a bug of ours must not end the batch; say which record
+        return Outcome(read.path, read.index, None, f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def extract_path(path: str | Path) -> Iterator[Outcome]:
+    """Every record of a file; a bad file or record gives an Outcome with its error, never an exception."""
+    for read in read_outcomes(path):
+        yield extract_outcome(read)

@@ -59,8 +59,9 @@ def extract(files: tuple[Path, ...], pretty: bool) -> None:
 @click.option("--force", is_flag=True, help="Re-extract files whose content has not changed since the last run.")
 @click.option("--batch", default=200, show_default=True, type=click.IntRange(1),
               help="Records per committed batch.")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
-              help="Extract in this many processes (one process writes).")
+@click.option("--jobs", "-j", default=0, type=click.IntRange(0),
+              help="Extract in this many processes (one process writes). Default: one per core, up to 4, "
+                   "when the input is over 1 MB; else 1.")
 def ingest(paths: tuple[Path, ...], db_path: Path, as_json: bool, force: bool, batch: int, jobs: int) -> None:
     """Extract every file in PATHS (files or folders) and store the records in the database.
 

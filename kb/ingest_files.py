@@ -4,12 +4,14 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ingest.extract import Outcome, extract_path
+from ingest.extract import Outcome, extract_outcome, extract_path, read_outcomes
 
 from .store import checkpoint, known_sources, open_db, refresh_learned, save_batch
 
@@ -58,16 +60,60 @@ def _extract_file(path: Path) -> list[Outcome]:
     return list(extract_path(path))
 
 
+def _extract_chunk(chunk: list) -> list:
+    """In a worker: each (path, read outcome) of the chunk extracted; (path, None) marks a file's end."""
+    return [(path, None if read is None else extract_outcome(read)) for path, read in chunk]
+
+
+CHUNK = 16  # documents sent to a worker at a time
+AHEAD = 4   # chunks in flight per worker: bounded, so a large input is never all read into memory
+
+
 def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, list[Outcome]]]:
-    """Each file with its outcomes, in order; with jobs > 1 worker processes extract, each loading the
-    pipelines once, while this process writes."""
-    if jobs <= 1 or len(paths) < 2:
+    """Each file with its outcomes, in order. With jobs > 1 this process reads the files and worker
+    processes extract the documents, CHUNK at a time (so one large file is shared out too), while this
+    process writes; each worker loads the pipelines once."""
+    if jobs <= 1 or not paths:
         for path in paths:
             yield path, _extract_file(path)
         return
+
+    def reads() -> Iterator[tuple[Path, Optional[Outcome]]]:
+        for path in paths:
+            for read in read_outcomes(path):
+                yield path, read
+            yield path, None
+
+    def chunks() -> Iterator[list]:
+        chunk: list = []
+        for item in reads():
+            chunk.append(item)
+            if len(chunk) >= CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ctx.Pool(jobs) as pool:
-        yield from zip(paths, pool.imap(_extract_file, paths, chunksize=4))
+        pending: deque = deque()
+        outcomes: list[Outcome] = []
+
+        def done(items: list) -> Iterator[tuple[Path, list[Outcome]]]:
+            nonlocal outcomes
+            for path, outcome in items:
+                if outcome is None:
+                    yield path, outcomes
+                    outcomes = []
+                else:
+                    outcomes.append(outcome)
+
+        for chunk in chunks():
+            pending.append(pool.apply_async(_extract_chunk, (chunk,)))
+            if len(pending) >= AHEAD * jobs:
+                yield from done(pending.popleft().get())
+        while pending:
+            yield from done(pending.popleft().get())
 
 
 def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
@@ -77,7 +123,7 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
     """Extract every file and upsert its records into the database, in batches of about ``batch``
     records each committed with the files' content hashes; files whose hash is already stored are
     skipped unless ``force``. Failures go to ``ingest_errors`` and ``on_error`` and never stop the run.
-    ``jobs`` > 1 extracts in that many processes; one process writes."""
+    ``jobs`` > 1 extracts in that many processes (0: :func:`auto_jobs`); one process writes."""
     db = open_db(db_path)
     known = known_sources(db)
     summary = IngestSummary()
@@ -92,8 +138,20 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
                 progress(path)
             continue
         todo.append(path)
+    if jobs == 0:
+        jobs = auto_jobs(sum(hashes[p][1] for p in todo))
     _store(db, _extracted(todo, jobs), hashes, summary, batch, on_error, progress)
     return summary
+
+
+PARALLEL_BYTES = 1_000_000  # about 300 abstracts: below this, starting workers costs more than it saves
+
+
+def auto_jobs(size: int) -> int:
+    """Worker processes for ``size`` bytes of input: one per core (up to 4) for a large input, else none."""
+    if size < PARALLEL_BYTES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def store_extracted(extracted: Iterable[tuple[Path, list[Outcome]]], db_path: str | Path,

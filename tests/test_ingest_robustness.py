@@ -149,3 +149,32 @@ def test_an_impossible_figure_is_dropped_not_the_record():
     record = extract_document(raw)
     rates = {a.term: a.rate for a in record.adverse_events}
     assert rates.get("diarrhea") == 12 and "rash" in rates and rates["rash"] is None
+
+
+def test_parallel_ingest_shares_out_one_large_file(tmp_path):
+    """One MEDLINE file of many papers, its documents shared out to the workers in chunks (the file's
+    end inside a chunk), gives the database one process gives."""
+    import re
+
+    records = []
+    for path in sorted((CORPUS / "dev").glob("*.nbib")):
+        text = path.read_text(encoding="utf-8").strip()
+        for _ in range(12):  # distinct papers: their own PMID, no DOI
+            pmid = f"PMID- {990000 + len(records)}"
+            body = re.sub(r"^PMID- \d+", pmid, text, flags=re.M) if "PMID- " in text else f"{pmid}\n{text}"
+            records.append(re.sub(r"^(?:AID|LID) - .*\[doi\]\n", "", body, flags=re.M))
+    big = tmp_path / "in" / "export.nbib"
+    big.parent.mkdir()
+    big.write_text("\n\n".join(records) + "\n", encoding="utf-8")
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    a = ingest_paths([big], one)
+    b = ingest_paths([big], two, jobs=2)
+    assert a.stored == len(records) > 16 and a.as_dict() == b.as_dict()
+    assert _dump(one) == _dump(two)
+
+
+def test_workers_by_default_only_for_a_large_input():
+    from kb.ingest_files import PARALLEL_BYTES, auto_jobs
+
+    assert auto_jobs(PARALLEL_BYTES - 1) == 1
+    assert auto_jobs(PARALLEL_BYTES) == max(1, min(os.cpu_count() or 1, 4))
