@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .facts import add_fact, terms_of, text_of
 
@@ -18,31 +19,38 @@ _STOP = re.compile(r"^(?:的|了|和|与|及|或|为|是|在|对|将|以|从|用
                    r"报告|研究|一种|我们|患者|所有|各|两组|该|本|此|即|如|等)$")
 _LEAD_CHARS = re.compile(r"[了的和与及或为是在对将以从用于经即]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_TERM_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9\-]+")
 MAX_CHARS = 15
 
 
 class GlossaryFacts:
     def __call__(self, doc: Doc) -> Doc:
-        ends = {s.end_char: s for s in terms_of(doc)}
-        by_end: dict[int, int] = {}
-        for m in BRACKETED.finditer(text_of(doc)):
-            if not by_end:  # token ends, from arrays and only when the text has a bracket to look at
-                arr = doc.to_array([IDX, LENGTH])
-                by_end = {int(a + n): i for i, (a, n) in enumerate(arr)}
+        text = text_of(doc)
+        term_ends: dict[int, Span] | None = None
+        starts: list[int] = []
+        ends: list[int] = []
+        for m in BRACKETED.finditer(text):
+            if term_ends is None:  # terms and token bounds, read only when the text has a bracket to look at
+                term_ends = {s.end_char: s for s in terms_of(doc)}
+                offsets = doc.to_array([IDX, LENGTH])
+                starts = offsets[:, 0].tolist()
+                ends = (offsets[:, 0] + offsets[:, 1]).tolist()
             at = m.start()
-            while at > 0 and text_of(doc)[at - 1] == " ":
+            while at > 0 and text[at - 1] == " ":
                 at -= 1
-            if at in ends and _HAN.search(ends[at].text):
-                start = ends[at].start_char  # a lexicon term: its own bounds
-            elif at in by_end:
-                start = self._term_start(doc, by_end[at])
+            last = bisect_right(ends, at) - 1  # the last token that ends at `at`, if one does
+            term = term_ends.get(at)
+            if term is not None and _HAN.search(text, term.start_char, term.end_char):
+                start = term.start_char  # a lexicon term: its own bounds
+            elif last >= 0 and ends[last] == at:
+                start = self._term_start(text, starts, ends, last)
             else:
                 continue
             if start is None:
                 continue
-            lead = _LEAD_CHARS.match(text_of(doc), start, at)  # jieba may glue a particle on: "了泽布替尼"
+            lead = _LEAD_CHARS.match(text, start, at)  # jieba may glue a particle on: "了泽布替尼"
             start = lead.end() if lead else start
-            zh = text_of(doc)[start:at]
+            zh = text[start:at]
             if len(_HAN.findall(zh)) < 2:
                 continue
             for en in filter(None, (m.group("en"), m.group("abbr"))):
@@ -50,17 +58,17 @@ class GlossaryFacts:
         return doc
 
     @staticmethod
-    def _term_start(doc: Doc, last: int):
+    def _term_start(text: str, starts: list[int], ends: list[int], last: int):
         """Walk left over tokens of the term until a function word, punctuation or the length limit."""
         i = last
         start = None
         while i >= 0:
-            tok = doc[i]
-            if _STOP.match(tok.text) or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9\-]+", tok.text):
+            word = text[starts[i]:ends[i]]
+            if _STOP.match(word) or not _TERM_WORD.fullmatch(word):
                 break
-            if start is not None and doc[last].idx + len(doc[last].text) - tok.idx > MAX_CHARS:
+            if start is not None and ends[last] - starts[i] > MAX_CHARS:
                 break
-            start = tok.idx
+            start = starts[i]
             i -= 1
         return start
 

@@ -8,18 +8,30 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from ..lexicon import Lexicon, lexicon
 from .facts import set_terms, text_of
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_SPACES = re.compile(r"\s+")
 _JOINED_BEFORE = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,8})(?:和|及|与|或|、)$")
-_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{4,}(?![A-Za-z0-9])")  # a word an INN stem may end
+
+
+def _stem_words(stems: tuple[str, ...]) -> re.Pattern:
+    """A Latin word (4+ letters, not joined to letters or digits) ending in one of the (lower-case) stems,
+    in any case. The ending is tested by look-behinds, one per stem length, so the regex finds the few
+    candidate words itself instead of Python testing every word."""
+    by_length: dict[int, list[str]] = {}
+    for stem in stems:
+        any_case = "".join(f"[{c.upper()}{c}]" if "a" <= c <= "z" else re.escape(c) for c in stem)
+        by_length.setdefault(len(stem), []).append(any_case)
+    endings = "|".join(f"(?<={'|'.join(forms)})" for _, forms in sorted(by_length.items()))
+    return re.compile(rf"(?<![A-Za-z0-9])[A-Za-z]{{4,}}+(?![A-Za-z0-9])(?:{endings})")
 
 
 def term_table(lex: Lexicon, lang: str) -> dict[str, dict[str, str]]:
@@ -74,44 +86,49 @@ class TermMatcher:
             if exact_terms:
                 self.exact.add(kind, list(nlp.tokenizer.pipe(exact_terms)))
         self.stems = tuple(s.stem for s in self.lex.drug_stems)
+        self.stem_words = _stem_words(self.stems)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans: list[Span] = []
+        text = text_of(doc)
+        strings = doc.vocab.strings
+        found: list[_Term] = []
         for matcher, cased in ((self.lower, False), (self.exact, True)):
             for match_id, start, end in matcher(doc):
-                kind = doc.vocab.strings[match_id]
-                span = doc[start:end]
-                key = span.text if cased else span.text.lower()
-                canon = self.canonical.get((kind, key))
+                kind = strings[match_id]
+                first, last = doc[start], doc[end - 1]  # two Tokens, not a Span's worth of them
+                a, b = first.idx, last.idx + len(last)
+                written = text[a:b]
+                canon = self.canonical.get((kind, written if cased else written.lower()))
                 if canon is None:  # the same words written with other spacing
-                    canon = self._lookup(kind, span.text)
+                    canon = self._lookup(kind, written)
                 if canon is None:
                     continue
-                if not self._bounded(doc, span):
+                if not self._bounded(text, a, b):
                     continue
-                spans.append(Span(doc, start, end, label=kind, kb_id=canon))
-        spans += self._stem_drugs(doc)  # Chinese text writes INNs in Latin letters too
+                found.append(_Term(start, end, a, b, kind, canon))
+        found += self._stem_drugs(doc, text)  # Chinese text writes INNs in Latin letters too
         if self.lang == "zh":
-            spans += self._elided(doc, [s for s in spans if s.label_ == "AE"])
-        spans = filter_spans(sorted(spans, key=lambda s: _PRIORITY[s.label_]))
-        set_terms(doc, sorted(spans, key=lambda s: s.start))  # read by the later components through terms_of
+            found += self._elided(doc, text, [t for t in found if t.label == "AE"])
+        kept = _longest_first(sorted(found, key=lambda t: _PRIORITY[t.label]))
+        spans = [Span(doc, t.start, t.end, label=t.label, kb_id=t.kb_id) for t in kept]
+        set_terms(doc, spans)  # read by the later components through terms_of
         return doc
 
-    def _elided(self, doc: Doc, found: list[Span]) -> list[Span]:
+    def _elided(self, doc: Doc, text: str, found: list[_Term]) -> list[_Term]:
         """"白细胞和中性粒细胞减少": the first of two joined terms shares the second's ending (白细胞减少); so
         does a single character before a term ("肝肾功能异常": 肝功能异常 and 肾功能异常)."""
         out = []
-        text = text_of(doc)
         terms = self.table["AE"]
-        for span in found:
-            written = span.text
-            one = span.start_char - 1  # "肝肾功能异常": one character before shares the rest (肝功能异常)
+        for term in found:
+            written = text[term.start_char:term.end_char]
+            one = term.start_char - 1  # "肝肾功能异常": one character before shares the rest (肝功能异常)
             if one >= 0 and _HAN.match(text[one]) and len(written) >= 3 and terms.get(text[one] + written[1:]):
-                part = doc.char_span(one, span.start_char)
+                part = doc.char_span(one, term.start_char)
                 if part is not None:
-                    out.append(Span(doc, part.start, part.end, label="AE", kb_id=terms[text[one] + written[1:]]))
+                    out.append(_Term(part.start, part.end, part.start_char, part.end_char, "AE",
+                                     terms[text[one] + written[1:]]))
                     continue
-            m = _JOINED_BEFORE.search(text, max(0, span.start_char - 12), span.start_char)
+            m = _JOINED_BEFORE.search(text, max(0, term.start_char - 12), term.start_char)
             if not m:
                 continue
             for cut in range(1, len(written) - 1):
@@ -121,7 +138,7 @@ class TermMatcher:
                     if canon:
                         part = doc.char_span(m.start("x") + i, m.end("x"), alignment_mode="contract")
                         if part is not None and len(part):
-                            out.append(Span(doc, part.start, part.end, label="AE", kb_id=canon))
+                            out.append(_Term(part.start, part.end, part.start_char, part.end_char, "AE", canon))
                         break
                 else:
                     continue
@@ -129,33 +146,55 @@ class TermMatcher:
         return out
 
     def _lookup(self, kind: str, text: str) -> str | None:
-        for cand in (text, text.lower(), re.sub(r"\s+", " ", text), re.sub(r"\s+", " ", text.lower())):
+        for cand in (text, text.lower(), _SPACES.sub(" ", text), _SPACES.sub(" ", text.lower())):
             if (kind, cand) in self.canonical:
                 return self.canonical[(kind, cand)]
         return None
 
-    def _bounded(self, doc: Doc, span: Span) -> bool:
+    def _bounded(self, text: str, start_char: int, end_char: int) -> bool:
         """English terms must not sit inside a longer word ("ALL" in "ALL-1" is fine, in "FALL" not)."""
         if self.lang != "en":
             return True
-        text = text_of(doc)
-        before = text[span.start_char - 1] if span.start_char else " "
-        after = text[span.end_char] if span.end_char < len(text) else " "
+        before = text[start_char - 1] if start_char else " "
+        after = text[end_char] if end_char < len(text) else " "
         return not (before.isalnum() or after.isalnum())
 
-    def _stem_drugs(self, doc: Doc) -> list[Span]:
+    def _stem_drugs(self, doc: Doc, text: str) -> list[_Term]:
         """Words ending in a WHO INN stem, found by one regex over the text, not token by token."""
         out = []
-        text = text_of(doc)
-        for m in _LATIN_WORD.finditer(text):
+        for m in self.stem_words.finditer(text):
             low = m.group(0).lower()
             if not low.endswith(self.stems) or low in self.lex.drug_alias:
                 continue
             stem = max((s for s in self.stems if low.endswith(s)), key=len)
-            span = doc.char_span(m.start(), m.end())
-            if len(low) >= len(stem) + 3 and span is not None and len(span) == 1:
-                out.append(Span(doc, span.start, span.end, label="DRUG", kb_id=low))
+            if len(low) < len(stem) + 3:
+                continue
+            span = doc.char_span(m.start(), m.end())  # a few words a document: only whole single tokens
+            if span is not None and len(span) == 1:
+                out.append(_Term(span.start, span.end, m.start(), m.end(), "DRUG", low))
         return out
+
+
+class _Term(NamedTuple):
+    """A term found, before it becomes a Span (only the terms kept do)."""
+
+    start: int  # token offsets
+    end: int
+    start_char: int
+    end_char: int
+    label: str
+    kb_id: str
+
+
+def _longest_first(terms: list[_Term]) -> list[_Term]:
+    """spacy.util.filter_spans on _Term tuples: the (first) longest of overlapping terms wins; in text order."""
+    kept: list[_Term] = []
+    seen: set[int] = set()
+    for t in sorted(terms, key=lambda t: (t.end - t.start, -t.start), reverse=True):
+        if t.start not in seen and t.end - 1 not in seen:
+            kept.append(t)
+            seen.update(range(t.start, t.end))
+    return sorted(kept, key=lambda t: t.start)
 
 
 def _is_symbol(term: str) -> bool:
