@@ -18,6 +18,14 @@ _ONE_FOR_ONE = {0x3000: " ", 0x2212: "-", 0x2013: "-", 0x2014: "-", 0x2010: "-",
 _TABLE = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
 _TABLE.update(_ONE_FOR_ONE)
 _TABLE = str.maketrans(_TABLE)
+# the same mapping applied by one regex pass: str.translate looks up every character of non-ASCII
+# text in a dict, while the characters mapped are few and far between
+_MAPPED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "]")
+_CHAR_MAP = {chr(cp): to for cp, to in _TABLE.items()}
+
+
+def _map_char(m: re.Match) -> str:
+    return _CHAR_MAP[m.group()]
 
 
 def count_cjk(text: str) -> int:
@@ -36,7 +44,7 @@ def lang_of(text: str) -> str:
     return "zh" if cjk * 4 >= latin * 0.5 else "en"
 
 
-_MID_DOT_DECIMAL = re.compile(r"(?<=\d)[·•∙](?=\d)")
+_MID_DOT_DECIMAL = re.compile(r"[·•∙](?<=\d[·•∙])(?=\d)")  # the dot first: the engine skips ahead to it
 
 
 # "1 241例", "1 241 patients": a space as thousands separator before a count of people
@@ -50,7 +58,7 @@ _SPACED_QUICK = re.compile(r"\d \d{3}")  # what every spaced thousand holds: the
 def normalize(text: str) -> str:
     """Full-width to half-width, dashes/spaces to ASCII, "60·8" to "60.8", "1 241例" to "1,241例": one
     character for one character."""
-    out = text if text.isascii() else _MID_DOT_DECIMAL.sub(".", text.translate(_TABLE))  # all mapped are non-ASCII
+    out = text if text.isascii() else _MID_DOT_DECIMAL.sub(".", _MAPPED.sub(_map_char, text))  # all mapped are non-ASCII
     if _SPACED_QUICK.search(out):
         out = _SPACED_THOUSANDS.sub(lambda m: m.group(1) + ",", out)
     assert len(out) == len(text)
@@ -64,7 +72,7 @@ def to_simplified(text: str) -> str:
     """Traditional to Simplified Chinese for matching (OpenCC t2s); the length is kept, or the text is
     converted character by character so that offsets stay valid."""
     global _T2S
-    if not count_cjk(text):
+    if not _CJK.search(text):
         return text
     if _T2S is None:
         import opencc

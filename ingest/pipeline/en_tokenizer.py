@@ -16,7 +16,8 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 # a word (letters, digits, underscore) or one other character, with the one space after it; or whitespace
-_TOKEN = re.compile(r"(\w+|[^\w\s])( ?)|(\s+)")
+# (greedy, so never followed by a space of its own)
+_TOKEN = re.compile(r"(\w+|[^\w\s]|\s+)( ?)")
 
 
 class FastEnglishTokenizer:
@@ -24,16 +25,8 @@ class FastEnglishTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        for word, space, blank in _TOKEN.findall(text):
-            if blank:
-                words.append(blank)
-                spaces.append(False)
-            else:
-                words.append(word)
-                spaces.append(bool(space))
-        return Doc(self.vocab, words=words, spaces=spaces)
+        found = _TOKEN.findall(text)
+        return Doc(self.vocab, words=[w for w, _ in found], spaces=[s == " " for _, s in found])
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000):
         for text in texts:

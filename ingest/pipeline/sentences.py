@@ -9,29 +9,33 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # An English sentence ends at . ! ? followed by space and a capital, digit or bracket — unless the
-# period closes an abbreviation that never ends a sentence here.
-_EN_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
+# period closes an abbreviation that never ends a sentence here. (Patterns begin with the character
+# they look for, not a look-behind, so the regex engine skips ahead to it; the sentence starts at end.)
+_EN_END = re.compile(r"[.!?]\s+(?=[A-Z0-9(\[])")
 _EN_NO_END = re.compile(r"(?:\b(?:vs|al|e\.g|i\.e|Fig|Figs|No|approx|ca|cf|Dr|Drs|Mr|Mrs|Ms|St|Inc|Ltd|Co|Jr|Sr|"
                         r"resp|incl|min|max|Ref|Vol|pp|mg|wk|mo|yr|hr)\.|\b[A-Z]\.)$")
 # "in arm B." ends a sentence although "B." looks like an initial
 _NAMED_LETTER = re.compile(r"\b(?:arm|arms|group|groups|cohort|part|stage|type|level)\s+[A-Z]\.$", re.I)
 # Chinese ends at 。！？ (and at ". " between Han characters, as some journals write)
-_ZH_END = re.compile(r"(?<=[。！？!?])|(?<=[\u4e00-\u9fff)]\.)\s*(?=[\u4e00-\u9fff(（\[【])|(?<=[;；])\s*(?=\(\d+\)|[①-⑳])")
+_ZH_END = re.compile(r"[。！？!?.;；](?:(?<=[。！？!?])|(?<=[\u4e00-\u9fff)]\.)\s*(?=[\u4e00-\u9fff(（\[【])|"
+                     r"(?<=[;；])\s*(?=\(\d+\)|[①-⑳]))")
 
 
 def sentence_starts(text: str, lang: str) -> list[int]:
-    """Character offsets where sentences start (always including 0)."""
+    """Character offsets where sentences start (always including 0), ascending."""
     starts = [0]
     if lang == "zh":
-        for m in _ZH_END.finditer(text):
-            if 0 < m.end() < len(text):
-                starts.append(m.end())
+        starts += [e for m in _ZH_END.finditer(text) if (e := m.end()) < len(text)]
     else:
         for m in _EN_END.finditer(text):
-            before = text[max(0, m.start() - 12): m.start()]
+            end = m.start() + 1  # the sentence ends after its . ! or ?
+            before = text[max(0, end - 12): end]
             if not _EN_NO_END.search(before[-8:]) or _NAMED_LETTER.search(before):
                 starts.append(m.end())
-    return sorted(set(starts))
+    return starts
+
+
+_NOT_START = numpy.uint64(2 ** 64 - 1)  # SENT_START -1 as from_array reads it
 
 
 class SentenceSetter:
@@ -43,17 +47,20 @@ class SentenceSetter:
         if text is None:
             text = doc.user_data["kb_text"] = doc.text
         parts = doc.user_data.get("kb_parts") or [(0, len(text), None)]
-        starts = sorted(set(sentence_starts(text, self.lang)).union(a for a, _, _ in parts))
-        starts = numpy.array(starts, dtype="uint64")
+        starts = sentence_starts(text, self.lang)
+        if any(a not in starts for a, _, _ in parts):
+            starts = sorted(set(starts).union(a for a, _, _ in parts))
         if len(doc):
-            idx = doc.to_array([IDX])  # token offsets (ascending), without a Python object per token
-            at = numpy.minimum(numpy.searchsorted(idx, starts), len(idx) - 1)  # the token at or after each start
-            begin = numpy.zeros(len(idx), dtype=bool)
-            begin[at[idx[at] == starts]] = True  # a start that falls on a token begins a sentence
-            begin[0] = True
-            flags = numpy.where(begin, 1, -1).astype("int64").astype("uint64").reshape(-1, 1)
+            idx = doc.to_array(IDX)  # token offsets (ascending), without a Python object per token
+            at = idx.searchsorted(starts).tolist()  # the token at or after each start
+            n = len(idx)
+            # a start that falls on a token begins a sentence; the first token always does (offset 0)
+            on = [k for k, i in enumerate(at) if i < n and idx[i] == starts[k]]
+            flags = numpy.full((n, 1), _NOT_START, dtype="uint64")
+            flags[[at[k] for k in on]] = 1
+            flags[0] = 1
             doc.from_array([SENT_START], flags)
-            begins = [int(i) for i in idx[begin]]
+            begins = [starts[k] for k in on]
         else:
             begins = [0]
         # a sentence ends where the next begins, the last of a part where the part ends

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import compress
 
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
@@ -20,14 +21,55 @@ _LATIN_RUN = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?|\s+|.", re.S)
 
 def resplit(tokens: Iterable[str]) -> list[str]:
     out: list[str] = []
+    append, extend, han, cut = out.append, out.extend, _HAN.search, _LATIN_RUN.findall
     for tok in tokens:
-        if not tok:
-            continue
-        if _HAN.search(tok) or len(tok) == 1:
-            out.append(tok)
+        if len(tok) == 1:
+            append(tok)
+        elif tok.isascii():  # no Han character
+            if tok.isalnum():  # one ASCII alphanumeric run: cut would keep it whole
+                append(tok)
+            elif tok:
+                extend(cut(tok))
+        elif han(tok):
+            append(tok)
         else:
-            out.extend(_LATIN_RUN.findall(tok))
+            extend(cut(tok))
     return out
+
+
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """spaCy's ``get_words_and_spaces(words, text)``, fast when the words are the text cut into non-empty
+    pieces each all whitespace or without any (as ``resplit`` gives), else spaCy's own.
+
+    Then each run of whitespace words becomes one token, less the one space that follows a word and
+    becomes its trailing whitespace; only the whitespace words are visited."""
+    blank = list(compress(range(len(words)), map(str.isspace, words)))
+    if ("".join(words) != text or "" in words
+            or sum(len(words[i]) for i in blank) != len(text) - sum(map(len, text.split()))):
+        return get_words_and_spaces(words, text)
+    if not blank:
+        return list(words), [False] * len(words)
+    out_words: list[str] = []
+    out_spaces: list[bool] = []
+    prev = k = 0
+    while k < len(blank):
+        i = j = blank[k]
+        while k < len(blank) and blank[k] == j:  # words i..j-1: one run of whitespace
+            k += 1
+            j += 1
+        out_words += words[prev:i]
+        out_spaces += [False] * (i - prev)
+        gap = words[i] if j == i + 1 else "".join(words[i:j])
+        if i and gap[0] == " ":  # the space after a word
+            out_spaces[-1] = True
+            gap = gap[1:]
+        if gap:
+            out_words.append(gap)
+            out_spaces.append(False)
+        prev = j
+    out_words += words[prev:]
+    out_spaces += [False] * (len(words) - prev)
+    return out_words, out_spaces
 
 
 class FastChineseTokenizer:
@@ -41,7 +83,7 @@ class FastChineseTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words = resplit(self._cut(text))
-        words, spaces = get_words_and_spaces(words, text)
+        words, spaces = words_and_spaces(words, text)
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000):

@@ -24,3 +24,16 @@ def test_terms_are_found_inside_joined_words():
     found = {(s.label_, s.text) for s in terms_of(doc)}
     assert ("DRUG", "MTX") in found and ("TARGET", "PD-L1") in found
 
+
+
+def test_tokens_as_the_three_group_rule_cut_them():
+    import random
+    import re
+
+    first = re.compile(r"(\w+|[^\w\s])( ?)|(\s+)")
+    rnd = random.Random(3)
+    texts = ["".join(rnd.choice("ab1_ .,-\n\t\u00a0\u3000é") for _ in range(rnd.randint(0, 12))) for _ in range(5000)]
+    tok = nlp_for("en").tokenizer
+    for text in texts:
+        expected = [(w or b, bool(s)) for w, s, b in first.findall(text)]
+        assert [(t.text, bool(t.whitespace_)) for t in tok(text)] == expected, text

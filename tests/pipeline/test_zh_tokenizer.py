@@ -35,3 +35,52 @@ def test_user_dictionary_keeps_terms_whole():
 def test_latin_runs_are_cut_like_python_jieba():
     assert resplit(["TP53-wt", "64.2Gy", "19.4%", "MDM2amp", "米拉德美坦"]) == [
         "TP53", "-", "wt", "64.2", "Gy", "19.4%", "MDM2amp", "米拉德美坦"]
+
+
+def _resplit_reference(tokens):  # the first, plain form of resplit
+    out = []
+    for tok in tokens:
+        if not tok:
+            continue
+        if re.search(r"[\u4e00-\u9fd5]", tok) or len(tok) == 1:
+            out.append(tok)
+        else:
+            out.extend(re.findall(r"[a-zA-Z0-9]+(?:\.\d+)?%?|\s+|.", tok, re.S))
+    return out
+
+
+TRICKY = ["", " ", "  中文 ", "\n\x00\n中位  OS\t为 3.5 个月。\r\n", " a  b ", "中 \n 文", "α-β 2 ", "Ⅲ期 ≥3级",
+          "TP53-wt 64.2Gy  19.4%\u3000米拉德美坦", "a\u00a0b", "\t\t"]
+
+
+def test_resplit_and_words_and_spaces_match_the_plain_forms():
+    from spacy.util import get_words_and_spaces
+
+    from ingest.pipeline.zh_tokenizer import words_and_spaces
+
+    cut = nlp_for("zh").tokenizer._cut
+    for line in chinese_lines() + ["\n\x00\n".join(chinese_lines()[:5])] + TRICKY:
+        words = resplit(cut(line))
+        assert words == _resplit_reference(cut(line)), line
+        assert words_and_spaces(words, line) == get_words_and_spaces(words, line), line
+
+
+@pytest.mark.parametrize("words,text", [
+    (["a", " ", "b"], "a b"), ([" ", "a"], " a"), (["a", " ", " ", "\n", "b", "  "], "a  \nb  "),
+    (["a", " b"], "a b"), (["a", " ", " b"], "a  b"),  # a word that begins with whitespace: spaCy's own way
+    (["a", "\n", "", "b"], "a\nb"),  # an empty word: spaCy's own way
+    (["a b", "c"], "a bc"),  # whitespace inside a word
+    (["a", "b"], "a b"),  # words that are not the text cut up
+])
+def test_words_and_spaces_is_spacys_on_any_input(words, text):
+    from spacy.util import get_words_and_spaces
+
+    from ingest.pipeline.zh_tokenizer import words_and_spaces
+
+    def outcome(f):
+        try:
+            return f(list(words), text)
+        except ValueError as e:
+            return str(e)
+
+    assert outcome(words_and_spaces) == outcome(get_words_and_spaces)
