@@ -21,6 +21,9 @@ from .pipeline.facts import Fact
 ROLE_RANK = {"title": 0, "methods": 1, "results": 2, "other": 3, "conclusions": 4, "background": 5}
 RESULT_ROLE_RANK = {"results": 0, "other": 1, "conclusions": 2, "methods": 3, "background": 4, "title": 5}
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_COMPARATOR_CUE = re.compile(r"\b(?:versus|vs\.?|compared\s+with|or)\s+(?:\w+\s+){0,2}$", re.I)
+
 
 def record_id(raw: RawDocument, sections: list[dict]) -> str:
     if raw.doi:
@@ -29,7 +32,7 @@ def record_id(raw: RawDocument, sections: list[dict]) -> str:
         return f"pmid:{raw.pmid.strip()}"
     text = "\n".join(filter(None, [raw.title_en, raw.title_zh] + [s.get(k) or "" for s in sections
                                                                   for k in ("en", "zh")]))
-    norm = re.sub(r"\s+", " ", text).strip().lower()
+    norm = " ".join(text.split()).lower()  # the same as re.sub(r"\s+", " ", text).strip(), a fifth of the cost
     return "sha1:" + hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
@@ -39,20 +42,32 @@ class Merger:
         self.sections = sections
         self.lex = lexicon()
         self.facts = facts
-        self.primary: list[Fact] = []
-        self.secondary: list[Fact] = []
+        self.langs = self.languages()
+        # the facts by kind, each list in the order of `facts`: all of them, those of the leading language
+        # (primary) and those of the other (secondary); and each section's own facts (titles aside)
+        self.all_by_kind: dict[str, list[Fact]] = defaultdict(list)
+        self.primary_by_kind: dict[str, list[Fact]] = defaultdict(list)
+        self.secondary_by_kind: dict[str, list[Fact]] = defaultdict(list)
+        self.section_facts: dict[int, list[Fact]] = defaultdict(list)
+        leads = ["en" if sec.get("en") else "zh" for sec in sections]
         for f in facts:
+            self.all_by_kind[f.kind].append(f)
             if f.part == "title":
-                (self.primary if f.lang == "en" or not raw.title_en else self.secondary).append(f)
-                continue
-            sec = sections[f.section]
-            lead = "en" if sec.get("en") else "zh"
-            (self.primary if f.lang == lead else self.secondary).append(f)
+                primary = f.lang == "en" or not raw.title_en
+            else:
+                primary = f.lang == leads[f.section]
+                self.section_facts[f.section].append(f)
+            (self.primary_by_kind if primary else self.secondary_by_kind)[f.kind].append(f)
         self.spans: list[dict] = []
 
     # -- helpers ----------------------------------------------------------------------------------------------
-    def of(self, kind: str, facts: Optional[list[Fact]] = None) -> list[Fact]:
-        return [f for f in (self.primary if facts is None else facts) if f.kind == kind]
+    def of(self, kind: str) -> list[Fact]:
+        """The leading language's facts of one kind (a new list)."""
+        return list(self.primary_by_kind.get(kind, ()))
+
+    def second(self, kind: str) -> list[Fact]:
+        """The other language's facts of one kind (a new list)."""
+        return list(self.secondary_by_kind.get(kind, ()))
 
     def span(self, field: str, *facts: Optional[Fact]) -> None:
         langs = set()
@@ -64,14 +79,14 @@ class Merger:
                                "start": f.start, "end": f.end, "text": f.text})
 
     def first_zh(self, kind: str, key: str, value: str) -> Optional[Fact]:
-        return next((f for f in self.facts if f.kind == kind and f.lang == "zh" and f.value.get(key) == value), None)
+        return next((f for f in self.all_by_kind.get(kind, ()) if f.lang == "zh" and f.value.get(key) == value), None)
 
     # -- the record -------------------------------------------------------------------------------------------
     def record(self) -> Record:
         raw = self.raw
         data: dict[str, Any] = {
             "id": record_id(raw, self.sections),
-            "source": {"format": raw.format, "path": raw.path, "languages": self.languages()},
+            "source": {"format": raw.format, "path": raw.path, "languages": list(self.langs)},
             "citation": {"title": {"en": raw.title_en, "zh": raw.title_zh}, "authors": raw.authors,
                          "affiliations": raw.affiliations, "journal": raw.journal, "published": raw.published,
                          "doi": raw.doi, "pmid": raw.pmid},
@@ -113,8 +128,8 @@ class Merger:
             trial["phase"] = f.value["phase"]
             if f.value["detail"] != f.value["phase"]:
                 trial["phase_detail"] = f.value["detail"]
-            self.span("trial.phase", f, next(iter(self._ranked(self.of("phase", self.secondary))), None))
-        acronyms = sorted(self.of("acronym") + self.of("acronym", self.secondary),
+            self.span("trial.phase", f, next(iter(self._ranked(self.second("phase"))), None))
+        acronyms = sorted(self.of("acronym") + self.second("acronym"),
                           key=lambda f: (not f.extra.get("strong"), ROLE_RANK.get(f.role or "other", 3),
                                          f.lang != "en", f.start))
         if acronyms:
@@ -124,12 +139,12 @@ class Merger:
         for rid in self.raw.registry_ids:
             if rid not in ids:
                 ids.append(rid)
-        for f in self.of("registry_id") + self.of("registry_id", self.secondary):
+        for f in self.of("registry_id") + self.second("registry_id"):
             if f.value["id"] not in ids:
                 ids.append(f.value["id"])
             self.span(f"trial.registry_ids[{ids.index(f.value['id'])}]", f)
         trial["registry_ids"] = ids
-        for f in self.of("design") + self.of("design", self.secondary):
+        for f in self.of("design") + self.second("design"):
             if f.value["design"] not in trial["design"]:
                 trial["design"].append(f.value["design"])
                 self.span(f"trial.design[{len(trial['design']) - 1}]", f)
@@ -138,32 +153,34 @@ class Merger:
     def drugs(self) -> list[dict]:
         found: dict[str, dict] = {}
         # a drug every mention of which is prior therapy ("crizotinib-refractory") is not a studied drug
-        drug_facts = [f for f in self.facts if f.kind == "drug"]
+        drug_facts = self.all_by_kind.get("drug", [])
         prior = {f.value["name"] for f in drug_facts if f.extra.get("prior")}
         # a drug named as prior therapy ("crizotinib-refractory") and otherwise only in the background
         # ("Crizotinib confers improved ...") is not a studied drug
         studied = {f.value["name"] for f in drug_facts
                    if not f.extra.get("prior") and not (f.role == "background" and f.value["name"] in prior)}
+        mentions: dict[str, list[Fact]] = defaultdict(list)
+        for f in self.of("drug"):
+            mentions[f.value["name"]].append(f)
         for name in list(studied):
-            mentions = [f for f in self.primary if f.kind == "drug" and f.value["name"] == name]
-            if len(mentions) == 1 and mentions[0].role in ("results", "conclusions"):
+            if len(mentions[name]) == 1 and mentions[name][0].role in ("results", "conclusions"):
                 studied.discard(name)  # "48% of whom received tocilizumab": supportive care
         facts = [f for f in self._ranked(self.of("drug"), {"title": 0}) if f.value["name"] in studied]
-        for f in facts + [f for f in self.of("drug", self.secondary) if f.value["name"] in studied]:
+        for f in facts + [f for f in self.second("drug") if f.value["name"] in studied]:
             name = f.value["name"]
             d = found.get(name)
             if d is None:
                 row = self.lex.drugs.get(name)
-                stem = _stem_class(self.lex, name)
+                stem = _stem_class(name)
                 d = found[name] = {
                     "name": name, "name_zh": None, "aliases": [],
-                    "targets": self.lex.drug_targets(name) or (stem[1] if stem else []),
+                    "targets": self.lex.drug_targets(name) or (list(stem[1]) if stem else []),
                     "drug_class": row.drug_class if row else (stem[0] if stem else None),
                     "role": "experimental",
                 }
                 self.span(f"drugs[{len(found) - 1}]", f)
             written = f.value.get("written") or ""
-            if re.search(r"[\u4e00-\u9fff]", written):
+            if _HAN.search(written):
                 if d["name_zh"] is None:
                     d["name_zh"] = written
                     self.span(f"drugs[{list(found).index(name)}].name_zh", f)
@@ -176,23 +193,23 @@ class Merger:
         """Drugs named after 'versus'/'vs'/'compared with' another drug (title first) are comparators."""
         if len(found) < 2:
             return
-        pattern = re.compile(r"\b(?:versus|vs\.?|compared\s+with|or)\s+(?:\w+\s+){0,2}$", re.I)
         texts = [self.raw.title_en or ""] + [s["en"] or "" for s in self.sections if s["role"] == "methods"]
         for name, d in found.items():
             forms = [name] + d["aliases"]
             for text in texts:
                 for form in forms:
-                    for m in re.finditer(rf"\b{re.escape(form)}\b", text, re.I):
-                        if pattern.search(text[max(0, m.start() - 40): m.start()]):
-                            first = min((text.lower().find(o.lower()) for o in found if o != name and
-                                         text.lower().find(o.lower()) >= 0), default=-1)
+                    for m in _whole_word(form).finditer(text):
+                        if _COMPARATOR_CUE.search(text[max(0, m.start() - 40): m.start()]):
+                            lower = text.lower()
+                            first = min((lower.find(o.lower()) for o in found if o != name and
+                                         lower.find(o.lower()) >= 0), default=-1)
                             if 0 <= first < m.start():
                                 d["role"] = "comparator"
 
     def targets(self, drugs: list[dict]) -> list[str]:
         drug_targets = {t for d in drugs for t in d["targets"]}
         out: list[str] = []
-        for f in self._ranked(self.of("target"), {"title": 0}) + self.of("target", self.secondary):
+        for f in self._ranked(self.of("target"), {"title": 0}) + self.second("target"):
             sym = f.value["symbol"]
             if sym in out:
                 continue
@@ -205,7 +222,7 @@ class Merger:
         out: dict[str, dict] = {}
         for f in sorted(self.of("endpoint"), key=lambda f: (f.section or 0, f.start)):
             name, kind = f.value["name"], f.value["kind"]
-            if name == "AE" and kind is None and f.lang == "zh" and self.languages() == ["zh"]:
+            if name == "AE" and kind is None and f.lang == "zh" and self.langs == ["zh"]:
                 continue  # "观察不良反应": Chinese abstracts name safety as observed, not as an endpoint
             if name not in out:
                 out[name] = {"name": name, "kind": kind}
@@ -220,7 +237,7 @@ class Merger:
         """An English abstract that declares no endpoint has those it reports figures for ("Median OS was
         36.5 months"): kind unknown. Response categories (CR, PR) are parts of a
         response rate, and safety counts as an endpoint only when declared."""
-        if self.languages() != ["en"] or data["endpoints"]:
+        if self.langs != ["en"] or data["endpoints"]:
             return
         have = {e["name"] for e in data["endpoints"]}
         for r in data["results"]:
@@ -231,12 +248,12 @@ class Merger:
     def results(self) -> list[dict]:
         out: list[dict] = []
         keys: dict[tuple, tuple] = {}  # figure → the sentence it was first read in
-        facts = list(self.of("result"))
+        facts = self.of("result")
         # a figure only the Chinese text gives (the English cut short or silent) belongs to the record too;
         # one that differs between the languages keeps the English and is flagged in `consistency`
         for i, sec in enumerate(self.sections):
             if sec.get("en") and sec.get("zh"):
-                here = [f for f in self.facts if f.section == i and f.part == "section" and f.kind == "result"]
+                here = [f for f in self.section_facts[i] if f.kind == "result"]
                 facts += [z for e, z in pair_results([f for f in here if f.lang == "en"],
                                                      [f for f in here if f.lang == "zh"]) if e is None]
         facts = sorted(facts, key=lambda f: (f.section if f.section is not None else -1, f.lang != "en", f.start))
@@ -259,12 +276,12 @@ class Merger:
                                "setting": []}
         for kind, key, field in (("condition", "name", "conditions"), ("biomarker", "name", "biomarkers"),
                                  ("setting", "setting", "setting")):
-            for f in self._ranked(self.of(kind), {"title": 0}) + self.of(kind, self.secondary):
+            for f in self._ranked(self.of(kind), {"title": 0}) + self.second(kind):
                 if f.value[key] not in pop[field]:
                     pop[field].append(f.value[key])
                     self.span(f"population.{field}[{len(pop[field]) - 1}]", f)
         strong = [f for f in self.of("n_enrolled") if not f.extra.get("weak")]
-        strong_zh = [f for f in self.of("n_enrolled", self.secondary) if not f.extra.get("weak")]
+        strong_zh = [f for f in self.second("n_enrolled") if not f.extra.get("weak")]
         weak = sorted((f for f in self.of("n_enrolled") if f.extra.get("weak")), key=lambda f: -f.value["n"])
         # a weak mention ("in 225 patients with …") counts only when no enrolment is stated; the largest wins
         enrolled = (self._ranked(strong, RESULT_ROLE_RANK) or self._ranked(strong_zh, RESULT_ROLE_RANK) or weak)
@@ -294,7 +311,7 @@ class Merger:
         out: list[dict] = []
         seen: set = set()
         en_terms = {(f.value["term"], f.value["grade"]) for f in self.of("adverse_event")}
-        extra = [f for f in self.of("adverse_event", self.secondary)
+        extra = [f for f in self.second("adverse_event")
                  if (f.value["term"], f.value["grade"]) not in en_terms]  # named only in the Chinese text
         for f in sorted(self.of("adverse_event"), key=lambda f: (f.section or 0, f.start)) + extra:
             v = f.value
@@ -313,16 +330,17 @@ class Merger:
         """Pairs the Chinese text writes itself (米拉德美坦(milademetan)), then pairs implied by the same
         canonical fact found in both languages of one aligned section."""
         pairs: dict[tuple[str, str], dict] = {}
-        kinds = {**_term_kinds(), **{n.lower(): "drug" for d in data.get("drugs", []) for n in [d["name"], *d["aliases"]]}}
-        for f in self.facts:
-            if f.kind == "term_pair":
-                zh, en = f.value["zh"], f.value["en"]
-                pairs.setdefault((zh, en), {"zh": zh, "en": en, "kind": kinds.get(en.lower()), "origin": "written"})
+        drug_names = {n.lower() for d in data.get("drugs", []) for n in [d["name"], *d["aliases"]]}
+        for f in self.all_by_kind.get("term_pair", ()):
+            zh, en = f.value["zh"], f.value["en"]
+            kind = "drug" if en.lower() in drug_names else _term_kinds().get(en.lower())
+            pairs.setdefault((zh, en), {"zh": zh, "en": en, "kind": kind, "origin": "written"})
         for kind, key in (("drug", "name"), ("adverse_event", "term"), ("condition", "name"), ("endpoint", "name")):
-            zh_facts = [f for f in self.facts if f.kind == kind and f.lang == "zh" and f.section is not None]
-            en_keys = {(f.section, f.value[key]) for f in self.facts if f.kind == kind and f.lang == "en"}
+            facts = self.all_by_kind.get(kind, [])
+            zh_facts = [f for f in facts if f.lang == "zh" and f.section is not None]
+            en_keys = {(f.section, f.value[key]) for f in facts if f.lang == "en"}
             for f in zh_facts:
-                if (f.section, f.value[key]) in en_keys and re.search(r"[\u4e00-\u9fff]", f.text):
+                if (f.section, f.value[key]) in en_keys and _HAN.search(f.text):
                     pairs.setdefault((f.text, f.value[key]), {"zh": f.text, "en": f.value[key], "kind": kind,
                                                               "origin": "aligned"})
         return list(pairs.values())
@@ -343,30 +361,36 @@ class Merger:
         for i, sec in enumerate(self.sections):
             if not (sec.get("en") and sec.get("zh")):
                 continue
-            here = [f for f in self.facts if f.section == i and f.part == "section"]
-            en = [f for f in here if f.lang == "en"]
-            zh = [f for f in here if f.lang == "zh"]
-            out += _compare_results(self.of("result", en), self.of("result", zh))
+            en = _by_kind(f for f in self.section_facts[i] if f.lang == "en")
+            zh = _by_kind(f for f in self.section_facts[i] if f.lang == "zh")
+            out += _compare_results(en["result"], zh["result"])
             for kind, label in (("n_enrolled", "patients enrolled"), ("n_analyzed", "patients analysed")):
-                e = sorted({f.value["n"] for f in self.of(kind, en)})
-                z = sorted({f.value["n"] for f in self.of(kind, zh)})
+                e = sorted({f.value["n"] for f in en[kind]})
+                z = sorted({f.value["n"] for f in zh[kind]})
                 if e or z:
                     out.append({"fact": label, "en": ", ".join(map(str, e)) or None,
                                 "zh": ", ".join(map(str, z)) or None, "agree": e == z})
-            e_ae = {(f.value["term"], f.value["grade"], f.value["rate"]) for f in self.of("adverse_event", en)}
-            z_ae = {(f.value["term"], f.value["grade"], f.value["rate"]) for f in self.of("adverse_event", zh)}
+            e_ae = {(f.value["term"], f.value["grade"], f.value["rate"]) for f in en["adverse_event"]}
+            z_ae = {(f.value["term"], f.value["grade"], f.value["rate"]) for f in zh["adverse_event"]}
             for term, grade, rate in sorted(e_ae | z_ae, key=str):
                 desc = f"grade {grade}" + (f", {rate}%" if rate is not None else "")
                 item = (term, grade, rate)
                 out.append({"fact": f"adverse event: {term}", "en": desc if item in e_ae else None,
                             "zh": desc if item in z_ae else None, "agree": item in e_ae and item in z_ae})
-            e_ph = {f.value["phase"] for f in self.of("phase", en)}
-            z_ph = {f.value["phase"] for f in self.of("phase", zh)}
+            e_ph = {f.value["phase"] for f in en["phase"]}
+            z_ph = {f.value["phase"] for f in zh["phase"]}
             if e_ph or z_ph:
                 out.append({"fact": "phase", "en": "/".join(sorted(e_ph)) or None,
                             "zh": "/".join(sorted(z_ph)) or None, "agree": e_ph == z_ph})
         unique = {tuple(sorted(item.items())): item for item in out}
         return list(unique.values())
+
+
+def _by_kind(facts) -> dict[str, list[Fact]]:
+    out: dict[str, list[Fact]] = defaultdict(list)
+    for f in facts:
+        out[f.kind].append(f)
+    return out
 
 
 def _figure_text(f: Fact) -> str:
@@ -425,11 +449,24 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def _stem_class(lex, name: str) -> Optional[tuple[str, list[str]]]:
-    for stem in sorted(lex.drug_stems, key=lambda s: len(s.stem), reverse=True):
+@lru_cache(maxsize=4096)
+def _stem_class(name: str) -> Optional[tuple[str, tuple[str, ...]]]:
+    """The class and targets of the longest drug stem `name` ends with (the lexicon's, cached per name)."""
+    for stem in _stems_longest_first():
         if name.endswith(stem.stem):
-            return stem.drug_class, [t for t in (stem.targets or "").split("|") if t]
+            return stem.drug_class, tuple(t for t in (stem.targets or "").split("|") if t)
     return None
+
+
+@lru_cache(maxsize=1)
+def _stems_longest_first() -> list:
+    return sorted(lexicon().drug_stems, key=lambda s: len(s.stem), reverse=True)
+
+
+@lru_cache(maxsize=4096)
+def _whole_word(form: str) -> re.Pattern:
+    """`form` as a whole word, any case (compiled once per form)."""
+    return re.compile(rf"\b{re.escape(form)}\b", re.I)
 
 
 @lru_cache(maxsize=1)
