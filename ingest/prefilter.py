@@ -11,7 +11,8 @@ parse tree (so any pattern works — the cues are data) let a :class:`Matcher` d
   in a text is worked out once per text (:class:`TextIndex`, the last few texts kept), so the many
   windows of one paragraph only look for the strings the paragraph holds.
 * :func:`heads` — where a match can start: at one of a few strings, at a digit, at a line start,
-  never after what a leading look-behind or ``\\b`` rules out. In a longer text whose such places are
+  never after what a leading look-behind or ``\\b`` rules out. A string followed by ``\\s+`` ("a\\s+total")
+  ends in a space, and is then looked for in the text with every white-space character made a space. In a longer text whose such places are
   few, the pattern is tried there alone (``pattern.match`` at each, in order, resuming after a match,
   as ``finditer`` does), rather than scanned over every position.
 
@@ -239,17 +240,20 @@ class Heads:
     """Where a match can start: at an occurrence of one of ``strings`` (folded), at a character
     ``\\d`` matches (``digits``), at the start of a line (``lines``: position 0 or after a newline);
     never right after a character of ``not_after``, nor — when ``boundary`` — between two ASCII word
-    characters. Every match of the pattern starts so."""
+    characters. Every match of the pattern starts so. With ``spaced``, the strings are looked for in
+    the folded text with every white-space character made a space (and so are the strings)."""
 
-    __slots__ = ("strings", "digits", "lines", "not_after", "boundary", "_key", "_hash")
+    __slots__ = ("strings", "digits", "lines", "not_after", "boundary", "spaced", "_key", "_hash")
 
-    def __init__(self, strings: tuple[str, ...], digits: bool, lines: bool, not_after: frozenset, boundary: bool):
+    def __init__(self, strings: tuple[str, ...], digits: bool, lines: bool, not_after: frozenset, boundary: bool,
+                 spaced: bool = False):
         self.strings = strings
         self.digits = digits
         self.lines = lines
         self.not_after = not_after
         self.boundary = boundary
-        self._key = (strings, digits, lines, not_after, boundary)
+        self.spaced = spaced
+        self._key = (strings, digits, lines, not_after, boundary, spaced)
         self._hash = hash(self._key)
 
     def __hash__(self) -> int:  # equal heads share their start positions in a TextIndex
@@ -260,7 +264,8 @@ class Heads:
 
     def __repr__(self) -> str:
         return (f"Heads({self.strings!r}, digits={self.digits}, lines={self.lines}, "
-                f"not_after={''.join(sorted(self.not_after))!r}, boundary={self.boundary})")
+                f"not_after={''.join(sorted(self.not_after))!r}, boundary={self.boundary}"
+                + (", spaced=True)" if self.spaced else ")"))
 
 
 class _Marker:
@@ -277,6 +282,7 @@ class _Marker:
 
 _DIGITS = _Marker("digit")
 _LINE = _Marker("line start")
+_SPACED = _Marker("spaced")  # the strings end in a space that stands for any white-space character
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _WORD = _LETTERS | frozenset("0123456789_")  # \w in any mode
 _SURE = {  # characters a category surely matches, in Unicode and in ASCII mode alike
@@ -287,7 +293,8 @@ _SURE = {  # characters a category surely matches, in Unicode and in ASCII mode 
 
 
 def _heads_score(heads: frozenset) -> float:
-    return sum(0.1 if h is _DIGITS else 0.02 if h is _LINE else _score((h,)) for h in heads)
+    return sum(0.1 if h is _DIGITS else 0.02 if h is _LINE else 0.0 if h is _SPACED else _score((h,))
+               for h in heads)
 
 
 def _pick(a: Optional[frozenset], b: Optional[frozenset]) -> Optional[frozenset]:
@@ -347,11 +354,23 @@ def _first(items, guards: Optional[dict] = None) -> Optional[frozenset]:
         if info.exact is not None and len(cur) * len(info.exact) <= _EXACT_LIMIT:
             cur = frozenset(a + b for a in cur for b in info.exact)
             continue
+        if "" not in cur and _is_spaces(op, av):  # "a\s+total": "a" and a white-space character
+            return _pick(frozenset(a + " " for a in cur) | {_SPACED}, ahead)
         if "" not in cur:
             return _pick(cur, ahead)
         head = _node_first(op, av)
         return ahead if head is None else _pick((cur - _EMPTY) | head, ahead)
     return ahead if "" in cur else _pick(cur, ahead)
+
+
+def _is_spaces(op, av) -> bool:
+    """Whether the node is ``\\s+`` (or ``\\s{1,}`` …): at least one character ``\\s`` matches."""
+    if op.name not in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") or av[0] < 1 or len(av[2]) != 1:
+        return False
+    op1, av1 = av[2][0]
+    if op1.name == "IN" and len(av1) == 1:
+        op1, av1 = av1[0]
+    return op1.name == "CATEGORY" and av1.name in ("CATEGORY_SPACE", "CATEGORY_UNI_SPACE")
 
 
 def _node_first(op, av) -> Optional[frozenset]:
@@ -390,13 +409,14 @@ def heads(pattern: re.Pattern) -> Optional[Heads]:
         return None
     if not found or "" in found:
         return None
-    strings = [h for h in found if isinstance(h, str)]
+    spaced = _SPACED in found
+    strings = [spaces(h) if spaced else h for h in found if isinstance(h, str)]
     kept: list[str] = []
     for h in sorted(strings, key=len):  # "in" covers "including": an occurrence of the longer is one of it
         if not any(h.startswith(k) for k in kept):
             kept.append(h)
     return Heads(tuple(sorted(kept)), _DIGITS in found, _LINE in found,
-                 guards.get("not_after", frozenset()), guards.get("boundary", False))
+                 guards.get("not_after", frozenset()), guards.get("boundary", False), spaced)
 
 
 def _re_has_prefix(pattern: re.Pattern) -> bool:
@@ -434,7 +454,7 @@ class TextIndex:
     :class:`Matcher`, its plan (``plans``: the patterns that can match somewhere in the text), and
     for each :class:`Heads`, the places where such a match can start (``starts``)."""
 
-    __slots__ = ("text", "folded", "plans", "starts", "_occ", "_digits")
+    __slots__ = ("text", "folded", "plans", "starts", "_occ", "_digits", "_spaced")
 
     def __init__(self, text: str):
         folded = fold(text)
@@ -442,8 +462,15 @@ class TextIndex:
         self.folded = folded if len(folded) == len(text) else None  # fold keeps the length; guard anyway
         self.plans: dict = {}
         self.starts: dict = {}  # Heads → sorted start positions, or None when too many to be worth it
-        self._occ: dict[str, list[int]] = {}  # literal string → where the folded text holds it
+        self._occ: dict = {}  # literal string → where the folded text holds it (_SPACED → the same, spaced)
         self._digits: dict[bool, list[int]] = {}
+        self._spaced: Optional[str] = None
+
+    def spaced(self) -> str:
+        """The folded text with every white-space character made a space (same length)."""
+        if self._spaced is None:
+            self._spaced = spaces(self.folded)
+        return self._spaced
 
     def digits(self, first_only: bool) -> list[int]:
         """Positions of the characters ``\\d`` matches (any decimal digit); with ``first_only``, those
@@ -485,6 +512,9 @@ class TextIndex:
         raw_limit = n // _SPARSE_RAW
         occ = self._occ
         find = self.folded.find
+        if heads.spaced:
+            occ = occ.setdefault(_SPACED, {})
+            find = self.spaced().find
         for h in heads.strings:
             got = occ.get(h)
             if got is None:  # every occurrence (they may overlap); most strings are absent: one find
@@ -519,6 +549,14 @@ class TextIndex:
 
 
 _DIGIT = re.compile(r"\d")
+_OTHER_SPACE = re.compile(r"[^\S ]")  # a white-space character other than the space
+
+
+def spaces(text: str) -> str:
+    """``text`` with every character ``\\s`` matches made a space: same length."""
+    return _OTHER_SPACE.sub(" ", text) if _OTHER_SPACE.search(text) else text
+
+
 _ASCII_DIGITS = frozenset("0123456789")
 _DIGIT_MARKS = bytes(48 if 48 <= b <= 57 else 46 for b in range(256))  # bytes.translate: digit → "0", else "."
 _SPARSE = 10       # starts are tried one by one when there is at most one per this many characters

@@ -191,6 +191,19 @@ def test_what_the_analysis_reads_off_a_pattern():
     assert h.strings == ("one", "two") and h.digits and {"a", "Z", "0", ".", ","} <= h.not_after
     assert prefilter.heads(re.compile(r"\^x|\\d")).strings == ("\\d", "^x")  # literal ^ and \ are strings
     assert prefilter.heads(re.compile(r"(?:^|[.;]\s+)x")).lines
+    h = prefilter.heads(re.compile(r"(?:the\s+total|all)\s+\d", re.I))  # "the" then any white space
+    assert h.strings == ("all", "the ") and h.spaced
+
+
+def test_spaced_heads_find_every_white_space():
+    pat = re.compile(r"(?:a\s+total\s+of|in\t)\s+(?P<n>\d+)\s+cats", re.I)
+    assert prefilter.useful_heads(pat).spaced
+    spaces = [ch for ch in map(chr, range(sys.maxunicode + 1)) if re.fullmatch(r"\s", ch)]
+    text = " ".join(f"filler words, A{ch}total{ch}of{ch}{i} cats; in\t{ch}{i} cats" for i, ch in enumerate(spaces))
+    text += " " * 300
+    cue = Cue([pat])
+    assert [m.span() for m in cue.finditer(text)] == [m.span() for m in cue.finditer_plain(text)]
+    assert len(cue.finditer(text)) == 2 * len(spaces)
 
 
 @pytest.fixture(scope="module")
