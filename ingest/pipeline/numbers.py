@@ -78,7 +78,10 @@ class CIValue:
 
 
 def find_ci(text: str, start: int = 0, end: Optional[int] = None) -> Optional[CIValue]:
-    m = CI.search(text, start, len(text) if end is None else end)
+    end = len(text) if end is None else end
+    if text.find("%", max(start, 0), end) < 0:  # every CI names its level in per cent
+        return None
+    m = CI.search(text, start, end)
     if not m:
         return None
     low = to_number(m.group("low"))
@@ -96,6 +99,8 @@ P_VALUE = re.compile(
     r"|(?<![A-Za-z])[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
 # "差异均有统计学意义(P<0.05)": 均 (all) said of the differences, before their p
 _ALL_BEFORE_P = re.compile(r"均[^，,。；;()（）]{0,10}[(（]\s*$")
+_P_VALUE_HEADS = ("p", "P", "both", "all", "each")
+_SCIENTIFIC = re.compile(r"(\d\.\d+)\s*[x×]\s*10\s*[-−]\s*(\d+)")
 _OPS = {"≤": "<=", "≥": ">=", "＜": "<", "＞": ">", "lt;": "<", "gt;": ">", "&lt;": "<", "&gt;": ">"}  # damaged entities
 
 
@@ -109,13 +114,19 @@ class PValue:
 
 
 def find_p_values(text: str, start: int = 0, end: Optional[int] = None) -> list[PValue]:
-    out = []
-    for m in P_VALUE.finditer(text, start, len(text) if end is None else end):
+    out: list[PValue] = []
+    end = len(text) if end is None else end
+    # a p-value begins with its p or with "both", "all" or "each": none can begin before the first of them
+    lo = max(start, 0)
+    if text.find("p", lo, end) < 0 and text.find("P", lo, end) < 0:
+        return out
+    lo = min(i for i in (text.find(s, lo, end) for s in _P_VALUE_HEADS) if i >= 0)
+    for m in P_VALUE.finditer(text, lo, end):
         if m.group("ns"):
             out.append(PValue(None, None, m.start(), m.end()))
             continue
         raw = m.group("p")
-        sci = re.match(r"(\d\.\d+)\s*[x×]\s*10\s*[-−]\s*(\d+)", raw)
+        sci = _SCIENTIFIC.match(raw)
         p = float(sci.group(1)) * 10 ** -int(sci.group(2)) if sci else float(raw)
         if not 0 <= p <= 1:
             continue

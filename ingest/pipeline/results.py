@@ -8,6 +8,7 @@ before it; then CIs, n/N, p-values, arms ("with X", "X组", "... respectively") 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -63,6 +64,40 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
+_RATIO_WORDS = ("ratio", "risk", "HR", "OR", "RR", "风险比")  # every match of RATIO holds one of them
+_CI_AFTER = re.compile(r"\s*(?:CI|confidence)")
+_RATE_AFTER_COUNT = re.compile(r"\s*[(（]\s*" + NUM + r"\s*%")
+_RATE_WORD_AFTER = re.compile(r"^\s*(?:rates?\b|率)")
+_RATE_AFTER_RESPONSE = re.compile(r"^\s*s?\s*[(\[]\s*" + NUM + r"\s*%")
+_WORD_END_AFTER = re.compile(r"^s?\b")
+_RESPONSES = re.compile(r"responses?\s*$|缓解\s*$")
+_COUNT_BEFORE_SHARE = re.compile(r"(?:\d+|" + WORD_NUMBER.pattern
+                                 + r")\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$", re.I)
+_CATEGORY_COUNT_GAP = re.compile(r"\s*(?:(?:was|were)\s+(?:achieved|observed|seen|reported|noted|attained)\s+)?"
+                                 r"(?:患者|者|为|有|:|：|in|of|by)?\s*(?:\d+|" + WORD_NUMBER.pattern +
+                                 r")\s*(?:例|名|patients?|cases?)?\s*[(（\[]\s*", re.I)
+_SHARE_VERB = re.compile(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]?\s*(?:of\s+(?:the\s+)?\d+\s+(?:[\w-]+\s+){0,3}?)?"
+                         r"(?:patients\s+)?(?:(?:in|on|with|receiving)\s+(?:the\s+)?[\w+\- ]{1,40}?\s+(?:group|arm)\s+)?"
+                         r"(?:had|achieved|attained|experienced|showed|reached|obtained|were\s+in)\b")
+_AND_GAP = re.compile(r"\s*(?:and|和|及|与|、)\s*")
+_OF_TOTAL_AFTER = re.compile(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]\s*(?:of|/)\s*(?P<N>\d+|" + WORD_NUMBER.pattern + r")\b",
+                             re.I)
+_COUNT_BEFORE = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", re.I)
+_OF_TOTAL_BEFORE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+", re.I)
+_IN_PATIENTS = re.compile(r"\b(?:in|among|of|for)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+(?:\w+\s+){0,2}?"
+                          r"(?:patients|participants|subjects)\b", re.I)
+_N_OF_N_BEFORE = re.compile(r"(?P<n>\d+)\s+(?:of|/)\s+(?P<N>\d+)\s+(?:\w+\s+){0,5}$")
+_ZH_CASES_BEFORE = re.compile(r"(?P<n>\d+)\s*例\s*[(（]\s*$")
+_COMMA_AFTER_RATIO = re.compile(r"\s*[\])]?\s*,\s*")
+_CLOSING = re.compile(r"[)\]）.。]")
+_ARMS_NAMED = re.compile(r"\b(?:in|for|with|of)\s+(?:the\s+)?(?:groups?\s+)?(?P<a>[\w\-+]+(?:\s+[\w\-+]+)?)\s+"
+                         r"(?:and|or|vs\.?|versus)\s+(?P<b>[\w\-+]+(?:\s+[\w\-+]+)?)(?:\s+(?:groups?|arms?))?")
+_ARM_VERB = re.compile(r"\s+(?:was|were|is|are|had|has|showed|group|arm|cohort)s?$", re.I)
+_OPEN_BRACKET_GAP = re.compile(r"\s*[(\[][^)\]]*")
+_CLAUSE_CUT = re.compile(r"[；;]")
+_ZH_ARM_CUT = re.compile(r"[于的与和及较比为在中]")
+_LIST_JOIN = re.compile(r"\s*(?:,|、|，|和|及|与|and|or|,\s*and)\s*")
 _VERSUS_GAP = re.compile(r"\s*(?:%\s*)?(?:vs\.?|versus|v|对|比)\s*", re.I)
 PROPORTION = re.compile(r"(?:率\s*(?:为|是|达|:|：)|\brate\s+(?:was|of|=))\s*(?P<v>0\.\d{1,3})(?![\d.%])", re.I)
 _CI_PAIR_HEAD = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*95\s*%\s*CI[^()（）%]{0,40}[)）]\s*"
@@ -133,22 +168,24 @@ class ResultFacts:
         self.last_mention: Optional[Mention] = None
 
     def __call__(self, doc: Doc) -> Doc:
-        terms = terms_of(doc, "ENDPOINT")
         self._ratios: tuple = (None, [])
         text = text_of(doc)
         part_starts = {a for a, _, _ in doc.user_data.get("kb_parts", ())}
-        for sent_start, sent_end in sentence_bounds(doc):
+        bounds = sentence_bounds(doc)
+        terms_in = _spans_by_sentence(terms_of(doc, "ENDPOINT"), bounds)
+        for (sent_start, sent_end), spans in zip(bounds, terms_in):
             if sent_start in part_starts or sent_start == 0:  # a new part: nothing carries over
                 self.last_mention = None
                 self._part_start = sent_start
                 previous: list = []  # the result facts of the sentence before
-            mentions = _mentions(text, [s for s in terms if sent_start <= s.start_char < sent_end])
+            mentions = _mentions(text, spans)
             emitted = []
             carried = not mentions and self.last_mention is not None
-            first_digit = _DIGIT.search(text, sent_start, sent_end)
-            if carried and self.ae_context.search(text, sent_start, first_digit.start() if first_digit else sent_end):
-                carried = False  # "adverse events were nausea (33%/40%), …": figures of events, not of the endpoint before
-                self.last_mention = None
+            if carried:
+                first_digit = _DIGIT.search(text, sent_start, sent_end)
+                if self.ae_context.search(text, sent_start, first_digit.start() if first_digit else sent_end):
+                    carried = False  # "adverse events were nausea (33%/40%), …": figures of events, not of the endpoint before
+                    self.last_mention = None
             if mentions or carried:
                 for fig in self.sentence(text, sent_start, sent_end, mentions, doc):
                     if fig.endpoint.code != "-":
@@ -228,24 +265,36 @@ class ResultFacts:
         def free(a: int, b: int) -> bool:
             return not any(a < e and s < b for s, e in fenced) and not any(a < f.end and f.start < b for f in out)
 
-        for m in RATIO.finditer(text, s0, s1):
+        def holds(*strings: str) -> bool:
+            return any(text.find(x, s0, s1) >= 0 for x in strings)
+
+        # a pattern is run only where the sentence holds what each of its matches holds: every figure a digit,
+        # a ratio its name, a bare ratio "(" or "[", a figure with its CI before the unit "(" or "（", a
+        # proportion "0."; a figure with its unit begins with its number (or the "." of ".5"), so its scan
+        # starts just before the first digit
+        first_digit = _DIGIT.search(text, s0, s1)
+        digit = first_digit is not None
+        lo = max(s0, first_digit.start() - 1) if digit else s0
+        ratios = RATIO.finditer(text, s0, s1) if digit and holds(*_RATIO_WORDS) else ()
+        for m in ratios:
             if free(m.start("v"), m.end("v")):
-                kind = _RATIO_KIND[re.sub(r"\s+", " ", m.group("kind").lower())]
+                kind = _RATIO_KIND[_SPACES.sub(" ", m.group("kind").lower())]
                 out.append(Figure(m.start("v"), m.end("v"), float(m.group("v")), "ratio", stat=kind))
         # "(HR 0.71, 95% CI 0.58-0.88; p=0.0008) and for X versus Y (0.61, 0.49-0.75; p<0.0001)": once a text has
         # named its ratio, a bare "(value, low-high; p" is another one of the same kind
         if self._ratios[0] is not text:  # the named ratios of this text, found once
-            self._ratios = (text, [(m.start(), m.group("kind")) for m in RATIO.finditer(text)])
-        named = [k for start, k in self._ratios[1] if self._part_start <= start < s1]
+            found = RATIO.finditer(text) if any(x in text for x in _RATIO_WORDS) else ()
+            self._ratios = (text, [(m.start(), m.group("kind")) for m in found])
+        named = [k for start, k in self._ratios[1] if self._part_start <= start < s1] if digit and holds("(", "[") else []
         if named:
-            kind = _RATIO_KIND[re.sub(r"\s+", " ", named[-1].lower())]
+            kind = _RATIO_KIND[_SPACES.sub(" ", named[-1].lower())]
             for m in _BARE_RATIO.finditer(text, s0, s1):
                 if free(m.start("v"), m.end("v")):
                     fig = Figure(m.start("v"), m.end("v"), float(m.group("v")), "ratio", stat=kind)
                     fig.ci = {"level": 95, "low": as_int_or_float(float(m.group("low"))),
                               "high": as_int_or_float(float(m.group("high")))}
                     out.append(fig)
-        for m in PAIR.finditer(text, s0, s1):
+        for m in PAIR.finditer(text, lo, s1) if digit else ():
             if free(m.start(), m.end()):
                 unit = unit_of(m.group("u"))
                 a = Figure(m.start("v1"), m.end("v1"), float(m.group("v1").replace(",", "")), unit)
@@ -254,7 +303,7 @@ class ResultFacts:
                 a.tail, b.tail = 0, 0
                 out += [a, b]
                 self._pair_of[id(a)] = b
-        for m in VALUE.finditer(text, s0, s1):
+        for m in VALUE.finditer(text, lo, s1) if digit else ():
             if free(m.start(), m.end()):
                 unit = unit_of(m.group("u"))
                 if unit in ("mg", "mg/m2", "mg/kg", "days", "years") and not self._dose_endpoint(text, m, mentions):
@@ -262,7 +311,7 @@ class ResultFacts:
                 if unit != "%" and self.time_before.search(text, max(s0, m.start() - 16), m.start()):
                     continue  # "at 3 months", "within 3 months": a time point, not a figure
                 out.append(Figure(m.start(), m.end(), float(m.group("v").replace(",", "")), unit))
-        for m in VALUE_CI_UNIT.finditer(text, s0, s1):
+        for m in VALUE_CI_UNIT.finditer(text, lo, s1) if digit and holds("(", "（") else ():
             if free(m.start("v"), m.end("v")):
                 unit = unit_of(m.group("u"))
                 out.append(Figure(m.start("v"), m.end("v"), float(m.group("v").replace(",", "")), unit))
@@ -270,7 +319,7 @@ class ResultFacts:
                 head = _CI_PAIR_HEAD.search(text, max(s0, m.start() - 60), m.start())
                 if head and free(head.start("v"), head.end("v")):
                     out.append(Figure(head.start("v"), head.end("v"), float(head.group("v").replace(",", "")), unit))
-        for m in PROPORTION.finditer(text, s0, s1):  # "5年無病存活率為0.78": a rate written as a proportion
+        for m in PROPORTION.finditer(text, s0, s1) if holds("0.") else ():  # "5年無病存活率為0.78": a rate as a proportion
             if free(m.start("v"), m.end("v")):
                 out.append(Figure(m.start("v"), m.end("v"), float(m.group("v")), None, stat="rate"))
         out += self._counts(text, mentions, fenced, out)
@@ -306,7 +355,7 @@ class ResultFacts:
                 after_m = COUNT_ZH_AFTER.match(text, x.end)
                 if after_m and not any(f.start <= after_m.start("n") < f.end for f in taken):
                     # "完全缓解0例", "CR 患者0例": the count after; with "(10.4%)" after it is a rate's n
-                    if not re.match(r"\s*[(（]\s*" + NUM + r"\s*%", text[after_m.end(): after_m.end() + 12]):
+                    if not _RATE_AFTER_COUNT.match(text[after_m.end(): after_m.end() + 12]):
                         out.append(Figure(after_m.start("n"), after_m.end(), float(after_m.group("n")), "count",
                                           endpoint=x))
                     continue
@@ -314,17 +363,17 @@ class ResultFacts:
             if not m or any(f.start <= m.start() < f.end for f in taken):
                 continue
             after = text[x.end: x.end + 14]
-            if re.match(r"^\s*(?:rates?\b|率)", after):
+            if _RATE_WORD_AFTER.match(after):
                 continue
-            if re.match(r"^\s*s?\s*[(\[]\s*" + NUM + r"\s*%", after):  # "1 confirmed response (3.2%)": a rate
+            if _RATE_AFTER_RESPONSE.match(after):  # "1 confirmed response (3.2%)": a rate
                 continue
             q = (m.group("q") or "").strip()
             if q.startswith(("unconfirmed", "未确认")):  # unconfirmed responses are not responses (RECIST)
                 continue
             n = to_number(m.group("n"))
-            if n is None or not (x.code in ("CR", "PR") or re.match(r"^s?\b", after)):
+            if n is None or not (x.code in ("CR", "PR") or _WORD_END_AFTER.match(after)):
                 continue
-            if x.code == "ORR" and not re.search(r"responses?\s*$|缓解\s*$", text[x.start:x.end]):
+            if x.code == "ORR" and not _RESPONSES.search(text[x.start:x.end]):
                 continue
             fig = Figure(m.start("n"), x.end, n, "count", endpoint=x)
             if q:
@@ -334,17 +383,17 @@ class ResultFacts:
 
     def _share_of_patients(self, text: str, f: Figure) -> bool:
         """'96 patients (79%)', 'Twelve (10%)': a count with its percentage of patients."""
+        if f.unit != "%":
+            return False
         head = text[max(0, f.start - 40): f.start]
-        return f.unit == "%" and bool(re.search(
-            r"(?:\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$",
-            head, re.I))
+        return _ends_open(head) and bool(_COUNT_BEFORE_SHARE.search(head))
 
     def _tie(self, text: str, f: Figure, mentions: list[Mention], s0: int) -> bool:
         """Tie a figure to its endpoint: the nearest named before it (or just after, "78% ... achieved a
         complete MRD response"); figures of follow-up, age, dose or a share of patients are dropped."""
         if f.endpoint is not None:
             return True
-        if re.match(r"\s*(?:CI|confidence)", text[f.end: f.end + 12]):
+        if _CI_AFTER.match(text[f.end: f.end + 12]):
             return False
         if f.stat not in ("hr", "or", "rr") and _THRESHOLD_BEFORE.search(text, max(0, f.start - 14), f.start):
             return False
@@ -358,19 +407,14 @@ class ResultFacts:
         if self._share_of_patients(text, f):
             # "PR患者12例(31.6%)", "partial response in 12 patients (31.6%)": the category named just before
             before = [x for x in mentions if x.end <= f.start]
-            if before and re.fullmatch(r"\s*(?:(?:was|were)\s+(?:achieved|observed|seen|reported|noted|attained)\s+)?"
-                                       r"(?:患者|者|为|有|:|：|in|of|by)?\s*(?:\d+|" + WORD_NUMBER.pattern +
-                                       r")\s*(?:例|名|patients?|cases?)?\s*[(（\[]\s*",
-                                       text[before[-1].end: f.start], re.I):
+            if before and _CATEGORY_COUNT_GAP.fullmatch(text[before[-1].end: f.start]):
                 f.endpoint = before[-1]
                 self._last_share = f
                 return True
             # a share is a result only when an endpoint follows in the clause ("10 (43%) had a complete response")
-            verb = re.match(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]?\s*(?:of\s+(?:the\s+)?\d+\s+(?:[\w-]+\s+){0,3}?)?"
-                            r"(?:patients\s+)?(?:(?:in|on|with|receiving)\s+(?:the\s+)?[\w+\- ]{1,40}?\s+(?:group|arm)\s+)?"
-                            r"(?:had|achieved|attained|experienced|showed|reached|obtained|were\s+in)\b", text[f.end:])
+            verb = _SHARE_VERB.match(text, f.end)
             if verb:
-                at = f.end + verb.end()
+                at = verb.end()
                 after = [x for x in mentions if at <= x.start < at + 40]
                 if after:
                     f.endpoint = after[0]
@@ -437,9 +481,11 @@ class ResultFacts:
 
     def _pairs_to_two_endpoints(self, text, figures, mentions) -> None:
         """'The median PFS and OS were 2.8 and 13.2 months': a pair of figures after a pair of endpoints."""
+        if not self._pair_of:
+            return
         for i, x in enumerate(mentions[:-1]):
             y = mentions[i + 1]
-            if not re.fullmatch(r"\s*(?:and|和|及|与|、)\s*", text[x.end:y.start]):
+            if not _AND_GAP.fullmatch(text[x.end:y.start]):
                 continue
             for a in figures:
                 b = self._pair_of.get(id(a))
@@ -458,21 +504,21 @@ class ResultFacts:
         if x is None:
             return
         # "Eighty-eight (78%) of 113 evaluable patients achieved ...", "10 (43%)" after "Of the 23 patients"
-        m = re.match(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]\s*(?:of|/)\s*(?P<N>\d+|" + WORD_NUMBER.pattern + r")\b",
-                     text[f.end:f.end + 60], re.I)
-        head = re.search(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", text[max(0, f.start - 40): f.start], re.I)
+        before = text[max(0, f.start - 40): f.start]
+        head = _COUNT_BEFORE.search(before) if _ends_open(before) else None
         if head and (x.start > f.end or self._share_of_patients(text, f)):
             f.n = int(to_number(head.group("n")) or 0) or None
+            m = _OF_TOTAL_AFTER.match(text[f.end:f.end + 60])
             if m and to_number(m.group("N")):
                 f.N = int(to_number(m.group("N")))
             else:
-                of = re.search(r"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+", text[max(0, f.start - 200): f.start], re.I)
+                of = _OF_TOTAL_BEFORE.search(text[max(0, f.start - 200): f.start])
                 if of:
                     f.N = int(of.group("N"))
             return
         # "In 96 patients ..., the ORR was 45%", "CNS ORR in 35 patients ... was 57%"
         win = text[max(s0, min(x.start, f.start) - 80): f.start]
-        m = re.search(r"\b(?:in|among|of|for)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+(?:\w+\s+){0,2}?(?:patients|participants|subjects)\b", win, re.I)
+        m = _IN_PATIENTS.search(win)
         win_start = f.start - len(win)
         if m and any(win_start + m.end() <= g.start < f.start for g in figures):
             m = None  # another figure stands between: the count is that figure's
@@ -481,12 +527,12 @@ class ResultFacts:
             return
         # "87 of 143 patients had an objective response (60.8%" / "1 confirmed response (3.2%)"
         head = text[max(0, x.start - 60): x.start]
-        m = re.search(r"(?P<n>\d+)\s+(?:of|/)\s+(?P<N>\d+)\s+(?:\w+\s+){0,5}$", head)
+        m = _N_OF_N_BEFORE.search(head)
         if m and x.end <= f.start and f.start - x.end < 6:
             f.n, f.N = int(m.group("n")), int(m.group("N"))
             return
         if self.lang == "zh":
-            m = re.search(r"(?P<n>\d+)\s*例\s*[(（]\s*$", text[x.end: f.start])
+            m = _ZH_CASES_BEFORE.search(text[x.end: f.start])
             if m:
                 f.n = int(m.group("n"))
                 return
@@ -535,11 +581,11 @@ class ResultFacts:
                 continue
             last = group[-1]
             between = text[max(last.end, last.tail): p.start]
-            if last.stat in ("hr", "or", "rr") and re.fullmatch(r"\s*[\])]?\s*,\s*", between):
+            if last.stat in ("hr", "or", "rr") and _COMMA_AFTER_RATIO.fullmatch(between):
                 group = [last]
             diff = _DIFFERENCE.search(text, max(0, last.start - 40), last.start)
             if diff:  # "estimated treatment difference 26% [...]; p=0.0016": the p of the difference
-                last.qualifiers.append(re.sub(r"\s+", " ", diff.group(0).strip()))
+                last.qualifiers.append(_SPACES.sub(" ", diff.group(0).strip()))
                 group = [last]
             for f in group:
                 if (p.shared or f.endpoint.code == last.endpoint.code) and f.p is None:
@@ -550,7 +596,7 @@ class ResultFacts:
             p = pvals[-1]
             closed = [f for f in figures if f.start < p.start]
             tail = [f for f in figures if f.start > p.end]
-            if closed and tail and not re.search(r"[)\]）.。]", text[p.end: tail[0].start]):
+            if closed and tail and not _CLOSING.search(text[p.end: tail[0].start]):
                 code = closed[-1].endpoint.code
                 for f in tail:
                     if f.p is None and f.endpoint.code == code and f.stat not in ("hr", "or", "rr"):
@@ -573,13 +619,14 @@ class ResultFacts:
             if self.lang == "zh":
                 prev_end = max(figures[i - 1].tail or figures[i - 1].end, figures[i - 1].end) if i else s0
                 found = self.arm_group.finditer(text, prev_end, f.start)
-                m = found[-1] if found else None
-                if m and not _NOT_AN_ARM.match(_zh_arm(m.group("arm"))):
-                    f.arm = _zh_arm(m.group("arm")) + "组"
+                if found:
+                    arm = _zh_arm(found[-1].group("arm"))
+                    if not _NOT_AN_ARM.match(arm):
+                        f.arm = arm + "组"
                 continue
             stop = min(nxt, max(f.tail, f.end) + 45, s1)
             m = self.arm_group.search(text, max(f.tail, f.end), stop)
-            if m and not re.search(r"[;]", text[f.end: m.start()]):
+            if m and ";" not in text[f.end: m.start()]:
                 f.arm = self._arm_name(m.group("arm"))
 
     def _respectively(self, text, s0, resp_at, figures, mentions) -> None:
@@ -622,14 +669,13 @@ class ResultFacts:
         if self.lang == "zh":
             arms = [_zh_arm(m.group("arm")) for m in self.arm_group.finditer(head)]
             return [a + "组" for a in arms if not _NOT_AN_ARM.match(a)]
-        m = re.search(r"\b(?:in|for|with|of)\s+(?:the\s+)?(?:groups?\s+)?(?P<a>[\w\-+]+(?:\s+[\w\-+]+)?)\s+"
-                      r"(?:and|or|vs\.?|versus)\s+(?P<b>[\w\-+]+(?:\s+[\w\-+]+)?)(?:\s+(?:groups?|arms?))?", head)
+        m = _ARMS_NAMED.search(head)
         if m:
             return [self._arm_name(m.group("a")), self._arm_name(m.group("b"))]
         return []
 
     def _arm_name(self, arm: str) -> str:
-        arm = re.sub(r"\s+(?:was|were|is|are|had|has|showed|group|arm|cohort)s?$", "", arm.strip(), flags=re.I)
+        arm = _ARM_VERB.sub("", arm.strip())
         return self.drug_alias.get(arm.lower(), arm)
 
     def _p_of_difference(self, text: str, s0: int, s1: int, previous: list, named: set) -> bool:
@@ -682,18 +728,34 @@ def _mentions(text: str, spans: list[Span]) -> list[Mention]:
             if m.start < prev.end:  # inside the definition already taken
                 continue
             gap = text[prev.end: m.start]
-            if re.fullmatch(r"\s*[(\[][^)\]]*", gap) and ")" not in gap:
+            if _OPEN_BRACKET_GAP.fullmatch(gap) and ")" not in gap:
                 close = _close_paren(text, m.end)
                 # "客观缓解率(CR+PR)" is one mention; "(ORR; 93.5% vs 73.0%)" holds figures of the ORR
-                prev.end = max(prev.end, m.end if re.search(r"\d", text[m.end:close]) else close)
+                prev.end = max(prev.end, m.end if _DIGIT.search(text, m.end, close) else close)
                 continue
         out.append(m)
     return out
 
 
+def _spans_by_sentence(spans: list[Span], bounds: list[tuple[int, int]]) -> list[list[Span]]:
+    """The spans that start in each sentence, in their order."""
+    starts = [a for a, _ in bounds]
+    out: list[list[Span]] = [[] for _ in bounds]
+    for s in spans:
+        i = bisect_right(starts, s.start_char) - 1
+        if i >= 0 and s.start_char < bounds[i][1]:
+            out[i].append(s)
+    return out
+
+
+def _ends_open(head: str) -> bool:
+    """Whether ``head`` ends with "(" or "[" and spaces: the end of every count written before its share."""
+    return head.rstrip()[-1:] in ("(", "[")
+
+
 def _clauses(text: str, s0: int, s1: int) -> list[tuple[int, int]]:
     """(start, end) of the parts of a sentence between "；" (outside brackets)."""
-    cuts = [m.end() for m in re.finditer(r"[；;]", text[s0:s1]) if not _in_brackets(text[s0:s0 + m.start()])]
+    cuts = [m.end() for m in _CLAUSE_CUT.finditer(text[s0:s1]) if not _in_brackets(text[s0:s0 + m.start()])]
     bounds = [s0] + [s0 + c for c in cuts] + [s1]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
@@ -704,7 +766,7 @@ def _in_brackets(before: str) -> bool:
 
 def _zh_arm(arm: str) -> str:
     """'显著高于对照' → '对照': the arm is what follows the last comparison word."""
-    parts = re.split(r"[于的与和及较比为在中]", arm)
+    parts = _ZH_ARM_CUT.split(arm)
     return parts[-1] or arm
 
 
@@ -718,7 +780,7 @@ def _listed_before(text: str, mentions: list[Mention], at: int) -> list[Mention]
         return []
     out = [before[-1]]
     for x in reversed(before[:-1]):
-        if re.fullmatch(r"\s*(?:,|、|，|和|及|与|and|or|,\s*and)\s*", text[x.end: out[0].start]):
+        if _LIST_JOIN.fullmatch(text[x.end: out[0].start]):
             out.insert(0, x)
         else:
             break

@@ -1,0 +1,89 @@
+"""`kb_results` runs a pattern only where the window holds what every match of it holds, and starts some
+scans late (a p-value at its first p/both/all/each, a figure at its first digit). Over every text of
+tests/corpus, whole and in windows, and over awkward texts, that finds what running the patterns finds."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ingest.pipeline import numbers, results
+from ingest.pipeline.numbers import CI, P_VALUE, CIValue, find_ci, find_p_values, to_number
+from tests.pipeline.test_cue_speed_equivalence import corpus_texts, windows
+
+AWKWARD = [
+    "", "p", "P", "all p<0.05", "both\nP = .03", "each P值均<0.001", "overall, P=NS", "ap<0.05", "(P<0.05)",
+    "95% CI 1.2-3.4", "95 % CI: 1.2 to 3.4; p = 0.02", ".5% (95% CI .2-.9)", "x.5 months and 3.2 vs 4.1 months",
+    "HR 0.71 (0.58-0.88; p=0.0008) and (0.61, 0.49-0.75; p<0.0001)", "ORR 45%, HR0.5", "风险比为0.62",
+    "the OR was 2.1 (1.1-3.0)", "RR 1.4; relative risk 1.2, odds ratio [adjusted] 0.8",
+    "有效率为0.78，9.0(95%CI:8.2~9.8)和10.5(95%CI:9.0~12.0)个月", "１２%", "a .5 mg/kg dose, .7%",
+]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    found = corpus_texts() + AWKWARD
+    assert len(found) > 100
+    return found
+
+
+def plain_p_values(text, start, end):
+    end = len(text) if end is None else end
+    return [(m.span(), m.groups()) for m in P_VALUE.finditer(text, start, end)]
+
+
+def plain_ci(text, start, end):
+    """find_ci as it was before its guard."""
+    m = CI.search(text, start, len(text) if end is None else end)
+    if not m:
+        return None
+    low = to_number(m.group("low"))
+    high = None if m.group("nr") else to_number(m.group("high"))
+    if low is None or (high is None and not m.group("nr")) or (high is not None and low > high):
+        return None
+    return CIValue(float(m.group("level")), low, high, m.start(), m.end())
+
+
+def test_p_values_and_cis_as_the_patterns_find_them(texts, monkeypatch):
+    rng = random.Random(11)
+    seen = []
+    monkeypatch.setattr(numbers, "P_VALUE", _Spy(P_VALUE, seen))
+    for text in texts:
+        for start, end in windows(text, rng) + [(3, None), (-4, None), (5, 2)]:
+            seen.clear()
+            find_p_values(text, start, end)
+            assert [(m.span(), m.groups()) for m in seen] == plain_p_values(text, start, end), (text, start, end)
+            assert find_ci(text, start, end) == plain_ci(text, start, end), (text, start, end)
+
+
+class _Spy:
+    """P_VALUE, keeping every match find_p_values reads."""
+
+    def __init__(self, pattern, seen):
+        self.pattern, self.seen = pattern, seen
+
+    def finditer(self, text, pos, end):
+        for m in self.pattern.finditer(text, pos, end):
+            self.seen.append(m)
+            yield m
+
+
+def test_what_every_match_holds(texts):
+    """The strings the guards in ResultFacts._figures look for are in every match of their pattern, and no
+    figure with its unit begins before the first digit of a window."""
+    rng = random.Random(5)
+    needs = [(results.RATIO, results._RATIO_WORDS), (results._BARE_RATIO, ("(", "[")),
+             (results.VALUE_CI_UNIT, ("(", "（")), (results.PROPORTION, ("0.",))]
+    for text in texts:
+        for pattern, strings in needs:
+            for m in pattern.finditer(text):
+                assert any(s in m.group(0) for s in strings), (pattern.pattern, m.group(0))
+        for start, end in windows(text, rng, few=True):
+            end = len(text) if end is None else end
+            first = results._DIGIT.search(text, start, end)
+            if first is None:
+                continue
+            lo = max(start, first.start() - 1)
+            for pattern in (results.PAIR, results.VALUE, results.VALUE_CI_UNIT):
+                assert [m.span() for m in pattern.finditer(text, lo, end)] == \
+                       [m.span() for m in pattern.finditer(text, start, end)], (pattern.pattern, text, start, end)
