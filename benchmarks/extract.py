@@ -180,13 +180,13 @@ def stage(name: str, lang: str, folder: Path, jobs: int) -> dict:
             t = time.perf_counter()
             docs = sum(pool.map(_extract_files, chunks))
             return {"docs": docs, "seconds": time.perf_counter() - t}
-    if name == "extract":
-        from ingest.extract import extract_document
+    if name == "extract":  # reading included, as in the worker processes and in ingest
         from ingest.pipeline import nlp_for
 
         nlp_for(lang)
-        raws = [doc for f in files for doc in read_path(f)]
-        return _timed(extract_document, raws, len(raws))
+        t = time.perf_counter()
+        docs = _extract_files(files)
+        return {"docs": docs, "seconds": time.perf_counter() - t}
     if name == "ingest":
         from ingest.pipeline import nlp_for
         from kb.ingest_files import ingest_paths

@@ -30,7 +30,7 @@ def _cut(m: re.Match) -> str:
     run = m.group(0)
     if len(run) == 1:
         return f" {run} "
-    return " " + " ".join([run[i:i + 2] for i in range(len(run) - 1)]) + " "
+    return " " + " ".join(map(str.__add__, run[:-1], run[1:])) + " "  # each character with the next
 
 
 def bigrams(text: str) -> str:

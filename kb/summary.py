@@ -240,10 +240,13 @@ def card(rec: Record, lang: str, max_secondary: int = 6, learned: Optional[dict[
     order = [e.name for e in rec.endpoints if e.kind == "primary"]
     order += [r.endpoint for r in rec.results if r.endpoint not in order]
     seen: set[str] = set()
+    by_endpoint: dict[str, list[Result]] = {}
+    for r in rec.results:
+        by_endpoint.setdefault(r.endpoint, []).append(r)
     for endpoint in order:
-        for r in rec.results:
-            if r.endpoint != endpoint:
-                continue
+        if endpoint not in primary and len(c.secondary) >= max_secondary:
+            break  # the primary endpoints come first: nothing after this is shown
+        for r in by_endpoint.get(endpoint, ()):
             fig = w.figure(rec, r, endpoint in primary)
             if str(fig) in seen:  # the same figure written twice (results and conclusions, EN and ZH)
                 continue
