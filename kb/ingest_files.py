@@ -13,7 +13,7 @@ from typing import Optional
 
 from ingest.extract import Outcome, extract_outcome, extract_path, read_outcomes
 
-from .store import checkpoint, known_sources, open_db, refresh_learned, save_batch
+from .store import checkpoint, known_sources, open_db, prepare, refresh_learned, save_batch
 
 SUFFIXES = {".txt", ".xml", ".gz", ".nbib", ".medline", ".ris", ".enw"}
 
@@ -61,8 +61,14 @@ def _extract_file(path: Path) -> list[Outcome]:
 
 
 def _extract_chunk(chunk: list) -> list:
-    """In a worker: each (path, read outcome) of the chunk extracted; (path, None) marks a file's end."""
-    return [(path, None if read is None else extract_outcome(read)) for path, read in chunk]
+    """In a worker: each (path, read outcome) of the chunk extracted, with the storing work that needs no
+    database done ahead (``store.prepare``); (path, None) marks a file's end."""
+    out = []
+    for path, read in chunk:
+        outcome = None if read is None else extract_outcome(read)
+        ahead = prepare(outcome.record) if outcome is not None and outcome.record is not None else None
+        out.append((path, outcome, ahead))
+    return out
 
 
 CHUNK = 16  # documents sent to a worker at a time
@@ -101,12 +107,12 @@ def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, list[Outcom
 
         def done(items: list) -> Iterator[tuple[Path, list[Outcome]]]:
             nonlocal outcomes
-            for path, outcome in items:
+            for path, outcome, ahead in items:
                 if outcome is None:
                     yield path, outcomes
                     outcomes = []
                 else:
-                    outcomes.append(outcome)
+                    outcomes.append(outcome._replace(prepared=ahead))
 
         for chunk in chunks():
             pending.append(pool.apply_async(_extract_chunk, (chunk,)))
@@ -187,7 +193,7 @@ def _store(db, extracted: Iterable[tuple[Path, list[Outcome]]], hashes: dict[Pat
         for outcome in outcomes:
             if outcome.record is not None:
                 summary.read += 1
-                records.append((outcome.record, outcome.raw))
+                records.append((outcome.record, outcome.raw, outcome.prepared))
                 ids.append(outcome.record.id)
             else:
                 failed += 1

@@ -124,9 +124,34 @@ def _json(value) -> Optional[str]:
 _RECORD_VALUES = operator.itemgetter(*RECORD_COLUMNS)  # a record_row as a tuple in the columns' order
 
 
-def record_row(rec: Record, learned: Optional[dict[str, str]] = None) -> dict:
+def prepare(rec: Record) -> dict:
+    """What storing ``rec`` needs that does not depend on the database, worked out ahead (in an extraction
+    worker): its summaries, the learned names they asked for (they hold unless the glossary has learned
+    one of those), and its record JSON."""
+    from .summary import AskedNames, summaries
+
+    asked = AskedNames()
+    summary = summaries(rec, asked)
+    return {"summaries": summary, "asked": frozenset(asked.asked), "record_json": _DUMPS(rec.to_json_dict()),
+            "search": record_search_row(0, rec, summary)[1:]}
+
+
+def _holds(prepared: Optional[dict], learned: Optional[dict[str, str]]) -> Optional[dict]:
+    """``prepared`` when the learned names change none of it, else None."""
+    if prepared is None or (learned and not prepared["asked"].isdisjoint(learned)):
+        return None
+    return prepared
+
+
+def record_row(rec: Record, learned: Optional[dict[str, str]] = None, prepared: Optional[dict] = None) -> dict:
+    """The ``records`` row of ``rec``; ``prepared`` (:func:`prepare`) is used where it still holds."""
     from .summary import summaries
 
+    prepared = _holds(prepared, learned)
+    if prepared is not None:
+        summary, record_json = prepared["summaries"], prepared["record_json"]
+    else:
+        summary, record_json = summaries(rec, learned), _DUMPS(rec.to_json_dict())
     c, t, p = rec.citation, rec.trial, rec.population
     return {
         "id": rec.id, "title_en": c.title.en, "title_zh": c.title.zh, "journal": c.journal,
@@ -139,9 +164,9 @@ def record_row(rec: Record, learned: Optional[dict[str, str]] = None) -> dict:
         "drug_names": _json([d.name for d in rec.drugs]), "target_names": _json(rec.targets),
         "abstract_en": "\n\n".join(s.en for s in rec.sections if s.en) or None,
         "abstract_zh": "\n\n".join(s.zh for s in rec.sections if s.zh) or None,
-        **summaries(rec, learned),
+        **summary,
         "disagreements": sum(1 for x in rec.consistency if not x.agree),
-        "record_json": _DUMPS(rec.to_json_dict()),
+        "record_json": record_json,
     }
 
 
@@ -290,7 +315,8 @@ def _pairs(records: Iterable[Record]) -> list[tuple[str, str]]:
     return [(g.en.lower(), g.zh) for rec in records for g in rec.glossary if g.kind in LEARNED_KINDS]
 
 
-def _write_records(db: sqlite_utils.Database, records: list[Record]) -> None:
+def _write_records(db: sqlite_utils.Database, records: list[Record], prepared: Optional[dict] = None) -> None:
+    """Write ``records`` (replacing any of the same ids); ``prepared``: :func:`prepare`'s work by record id."""
     from ingest.lexicon import lexicon  # the lexicon gives drugs' and targets' Chinese names
 
     lex = lexicon()
@@ -315,14 +341,16 @@ def _write_records(db: sqlite_utils.Database, records: list[Record]) -> None:
                          "VALUES (?, ?, ?, ?)", [drugs[k] for k in sorted(drugs)])
     if drug_targets:
         conn.executemany("INSERT OR IGNORE INTO [drug_targets] ([drug], [target]) VALUES (?, ?)", sorted(drug_targets))
-    rows = [record_row(r, learned) for r in records]
+    prepared = prepared or {}
+    rows = [record_row(r, learned, prepared.get(r.id)) for r in records]
     glossary.add(pairs)
     if not rows:
         return
     _insert_rows(conn, "records", tuple(RECORD_COLUMNS), [_RECORD_VALUES(row) for row in rows], None)
     rowids = _rowids(db, [r.id for r in records])
     conn.executemany(f"INSERT INTO [{FTS_TABLE}] (rowid, en, zh) VALUES (?, ?, ?)",
-                     [record_search_row(rowids[rec.id], rec, row) for rec, row in zip(records, rows)])
+                     [(rowids[rec.id], *ahead["search"]) if (ahead := _holds(prepared.get(rec.id), learned))
+                      else record_search_row(rowids[rec.id], rec, row) for rec, row in zip(records, rows)])
     children: dict[str, list[tuple]] = {t: [] for t in CHILD_TABLES}
     for rec in records:
         for table, mine in child_rows(rec).items():
@@ -422,7 +450,9 @@ def save_batch(db: sqlite_utils.Database, items: list, sources: list[dict], erro
     try:
         with db.conn:
             merged: dict[str, Record] = {}
-            for record, raw in items:
+            prepared: dict[str, dict] = {}
+            for record, raw, *ahead in items:
+                given = record
                 if raw is not None:
                     record, replaced = _merge_sources(db, record, raw)
                     if replaced:
@@ -430,9 +460,13 @@ def save_batch(db: sqlite_utils.Database, items: list, sources: list[dict], erro
                     for old in replaced:
                         merged.pop(old, None)
                 merged[record.id] = record
+                if ahead and ahead[0] is not None and record is given:  # not re-extracted with another source
+                    prepared[record.id] = ahead[0]
+                else:
+                    prepared.pop(record.id, None)
             keys.flush(db)
             batch = list(merged.values())
-            _write_records(db, batch)
+            _write_records(db, batch, prepared)
             paths = [[s["path"]] for s in sources]
             db.conn.executemany("DELETE FROM ingest_errors WHERE path = ?", paths)
             _insert_many(db, "ingest_errors", errors, "INSERT OR REPLACE")

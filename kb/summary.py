@@ -94,7 +94,7 @@ class Wording:
     def __init__(self, lang: str, learned: Optional[dict[str, str]] = None):
         self.lang = lang
         self.lex = _lex()
-        self.learned = learned or {}  # English → Chinese pairs other records taught the glossary
+        self.learned = {} if learned is None else learned  # English → Chinese pairs other records taught
 
     def label(self, kind: str, key: str) -> str:
         return self.lex.label(kind, key, self.lang) or key
@@ -326,6 +326,20 @@ def summaries(rec: Record, learned: Optional[dict[str, str]] = None) -> dict[str
     """Both Markdown summaries, as stored in ``records.summary_en`` / ``summary_zh``; ``learned`` gives
     Chinese names the glossary learned from other records."""
     return {f"summary_{lang}": render(rec, lang, "md", learned) for lang in LANGS}
+
+
+class AskedNames(dict):
+    """An empty ``learned`` that notes every name the wording asks it for: summaries rendered with it (in
+    a worker, before the glossary's learned names are known) are the ones the learned names would give
+    when none of them is among ``asked``."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked: set[str] = set()
+
+    def get(self, key, default=None):
+        self.asked.add(key)
+        return default
 
 
 def as_json(rec: Record, langs: tuple[str, ...], learned: Optional[dict[str, str]] = None) -> str:

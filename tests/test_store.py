@@ -57,3 +57,20 @@ def test_tables_hold_what_the_record_holds(tmp_path, seed_record):
     fks = {fk.other_table for fk in db["results"].foreign_keys}
     assert fks == {"records"}
     assert any(i.columns == ["endpoint"] for i in db["results"].indexes)
+
+
+def test_summaries_worked_out_ahead_give_way_to_learned_names():
+    """A worker renders summaries before the glossary's learned names are known; they are used only when
+    none of the names they asked for has been learned since."""
+    from ingest.extract import extract_path
+    from kb.store import prepare, record_row
+    from tests.conftest import CORPUS
+
+    rec = next(extract_path(CORPUS / "dev" / "en-lobaplatin-tnbc.txt")).record
+    ahead = prepare(rec)
+    assert "tel" in ahead["asked"]  # an arm name no lexicon puts in Chinese
+    assert record_row(rec, {}, ahead) == record_row(rec, {})
+    learned = {"tel": "紫杉醇联合顺铂"}
+    fresh = record_row(rec, learned)
+    assert fresh["summary_zh"] != ahead["summaries"]["summary_zh"] and "紫杉醇联合顺铂" in fresh["summary_zh"]
+    assert record_row(rec, learned, ahead) == fresh
