@@ -72,7 +72,9 @@ def _extract_chunk(chunk: list) -> list:
 
 
 CHUNK = 16  # documents sent to a worker at a time
-AHEAD = 4   # chunks in flight per worker: bounded, so a large input is never all read into memory
+# chunks in flight per worker: enough to keep the workers busy while this process commits a batch,
+# bounded so a large input is never all read into memory
+AHEAD = 32
 
 
 def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, list[Outcome]]]:
