@@ -1,6 +1,7 @@
 """The `kb` command: a thin click layer over kb.* and ingest.* with the same nouns."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -73,10 +74,14 @@ def ingest(paths: tuple[Path, ...], db_path: Path, as_json: bool, force: bool, b
     from .ingest_files import ingest_paths, iter_files
 
     files = list(iter_files(paths))
-    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr,
-                           show_pos=True) as bar:
-        summary = ingest_paths(files, db_path, on_error=_err, progress=lambda _p: bar.update(1), force=force,
-                               batch=batch, jobs=jobs)
+    with contextlib.ExitStack() as stack:
+        def progress(total: int):  # a bar over the documents the files hold
+            bar = stack.enter_context(click.progressbar(length=total, label="ingesting", file=sys.stderr,
+                                                        show_pos=True))
+            return bar.update
+
+        summary = ingest_paths(files, db_path, on_error=_err, progress=progress, force=force, batch=batch,
+                               jobs=jobs)
     if as_json:
         click.echo(json.dumps({**summary.as_dict(), "db": str(db_path)}))
     else:

@@ -1,10 +1,12 @@
 """Walking files and folders, extracting each and storing what came out: the API behind `kb ingest`."""
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import multiprocessing
 import os
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -49,11 +51,29 @@ class IngestSummary:
 
 
 def file_hash(path: Path) -> tuple[Optional[str], int]:
+    digest, size, _ = _scan(path)
+    return digest, size
+
+
+def _scan(path: Path) -> tuple[Optional[str], int, int]:
+    """A file's content hash, size and about how many documents it holds (for the progress bar)."""
     try:
         data = path.read_bytes()
     except OSError:
-        return None, 0
-    return hashlib.sha256(data).hexdigest(), len(data)
+        return None, 0, 1
+    return hashlib.sha256(data).hexdigest(), len(data), documents_in(data)
+
+
+def documents_in(data: bytes) -> int:
+    """About how many documents a file holds, counted by each format's record marker (PubMed XML
+    articles, MEDLINE PMID lines, RIS end tags); 1 for a digest or anything else."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            return 1
+    return max(1, data.count(b"<PubmedArticle>"), data.count(b"\nPMID-") + data.startswith(b"PMID-"),
+               data.count(b"\nER  -"))
 
 
 def _extract_file(path: Path) -> list[Outcome]:
@@ -77,13 +97,16 @@ CHUNK = 16  # documents sent to a worker at a time
 AHEAD = 32
 
 
-def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, list[Outcome]]]:
-    """Each file with its outcomes, in order. With jobs > 1 this process reads the files and worker
-    processes extract the documents, CHUNK at a time (so one large file is shared out too), while this
-    process writes; each worker loads the pipelines once."""
+def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, Optional[Outcome]]]:
+    """Each document of each file with its outcome, in order, and (path, None) at each file's end. With
+    jobs > 1 this process reads the files and worker processes extract the documents, CHUNK at a time
+    (so one large file is shared out too), while this process writes; each worker loads the pipelines
+    once."""
     if jobs <= 1 or not paths:
         for path in paths:
-            yield path, _extract_file(path)
+            for outcome in extract_path(path):
+                yield path, outcome
+            yield path, None
         return
 
     def reads() -> Iterator[tuple[Path, Optional[Outcome]]]:
@@ -102,20 +125,13 @@ def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, list[Outcom
         if chunk:
             yield chunk
 
+    def done(items: list) -> Iterator[tuple[Path, Optional[Outcome]]]:
+        for path, outcome, ahead in items:
+            yield path, None if outcome is None else outcome._replace(prepared=ahead)
+
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ctx.Pool(jobs) as pool:
         pending: deque = deque()
-        outcomes: list[Outcome] = []
-
-        def done(items: list) -> Iterator[tuple[Path, list[Outcome]]]:
-            nonlocal outcomes
-            for path, outcome, ahead in items:
-                if outcome is None:
-                    yield path, outcomes
-                    outcomes = []
-                else:
-                    outcomes.append(outcome._replace(prepared=ahead))
-
         for chunk in chunks():
             pending.append(pool.apply_async(_extract_chunk, (chunk,)))
             if len(pending) >= AHEAD * jobs:
@@ -126,29 +142,36 @@ def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, list[Outcom
 
 def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
                  on_error: Optional[Callable[[Outcome], None]] = None,
-                 progress: Optional[Callable[[Path], None]] = None, batch: int = 200,
+                 progress: Optional[Callable[[int], object]] = None, batch: int = 200,
                  force: bool = False, jobs: int = 1) -> IngestSummary:
     """Extract every file and upsert its records into the database, in batches of about ``batch``
     records each committed with the files' content hashes; files whose hash is already stored are
     skipped unless ``force``. Failures go to ``ingest_errors`` and ``on_error`` and never stop the run.
-    ``jobs`` > 1 extracts in that many processes (0: :func:`auto_jobs`); one process writes."""
+    ``jobs`` > 1 extracts in that many processes (0: :func:`auto_jobs`); one process writes.
+    ``progress(total)`` is called once, with about how many documents the files hold, and returns the
+    callback that is given each step (documents done)."""
     db = open_db(db_path)
     known = known_sources(db)
     summary = IngestSummary()
     todo: list[Path] = []
     hashes: dict[Path, tuple[Optional[str], int]] = {}
+    expected: dict[Path, int] = {}
+    skipped = 0
     for path in iter_files(paths):
         summary.files += 1
-        hashes[path] = digest, size = file_hash(path)
+        digest, size, expected[path] = _scan(path)
+        hashes[path] = digest, size
         if digest is not None and not force and known.get(str(path)) == digest:
             summary.unchanged += 1
-            if progress:
-                progress(path)
+            skipped += expected[path]
             continue
         todo.append(path)
+    step = progress(sum(expected.values())) if progress else None
+    if step and skipped:
+        step(skipped)
     if jobs == 0:
         jobs = auto_jobs(sum(hashes[p][1] for p in todo))
-    _store(db, _extracted(todo, jobs), hashes, summary, batch, on_error, progress)
+    _store(db, _extracted(todo, jobs), hashes, summary, batch, on_error, step, expected)
     return summary
 
 
@@ -164,25 +187,29 @@ def auto_jobs(size: int) -> int:
 
 def store_extracted(extracted: Iterable[tuple[Path, list[Outcome]]], db_path: str | Path,
                     hashes: dict[Path, tuple[Optional[str], int]], batch: int = 200,
-                    on_error: Optional[Callable[[Outcome], None]] = None,
-                    progress: Optional[Callable[[Path], None]] = None) -> IngestSummary:
+                    on_error: Optional[Callable[[Outcome], None]] = None) -> IngestSummary:
     """Store files' outcomes, already extracted, as ingest_paths does (``hashes``: each file's
     ``file_hash``); what benchmarks/store.py times."""
     summary = IngestSummary()
     extracted = list(extracted)
     summary.files = len(extracted)
-    _store(open_db(db_path), extracted, hashes, summary, batch, on_error, progress)
+    stream = [(path, o) for path, outcomes in extracted for o in [*outcomes, None]]
+    _store(open_db(db_path), stream, hashes, summary, batch, on_error)
     return summary
 
 
-def _store(db, extracted: Iterable[tuple[Path, list[Outcome]]], hashes: dict[Path, tuple[Optional[str], int]],
+def _store(db, extracted: Iterable[tuple[Path, Optional[Outcome]]], hashes: dict[Path, tuple[Optional[str], int]],
            summary: IngestSummary, batch: int, on_error: Optional[Callable[[Outcome], None]],
-           progress: Optional[Callable[[Path], None]]) -> None:
-    """Each file's outcomes into the database in batches of about ``batch`` records, then names learned
-    in the run spread and the WAL checkpointed (closing ``db``)."""
+           step: Optional[Callable[[int], object]] = None, expected: Optional[dict[Path, int]] = None) -> None:
+    """Each document's outcome (and each file's end: outcome None) into the database in batches of about
+    ``batch`` records, a file's records with its source row; then names learned in the run spread and the
+    WAL checkpointed (closing ``db``). ``step(n)`` hears of each document done, and at a file's end of
+    the rest of what ``expected`` said it held."""
     records: list = []
     sources: list[dict] = []
     errors: list[dict] = []
+    ids: list[str] = []
+    failed = 0
 
     def flush() -> None:
         nonlocal records, sources, errors
@@ -190,29 +217,32 @@ def _store(db, extracted: Iterable[tuple[Path, list[Outcome]]], hashes: dict[Pat
             summary.stored += save_batch(db, records, sources, errors)
         records, sources, errors = [], [], []
 
-    for path, outcomes in extracted:
-        ids, failed = [], 0
-        for outcome in outcomes:
-            if outcome.record is not None:
-                summary.read += 1
-                records.append((outcome.record, outcome.raw, outcome.prepared))
-                ids.append(outcome.record.id)
-            else:
-                failed += 1
-                summary.failed += 1
-                summary.errors.append(outcome)
-                errors.append({"path": outcome.path, "record": "" if outcome.index is None else str(outcome.index),
-                               "reason": outcome.error})
-                if on_error:
-                    on_error(outcome)
-        digest, size = hashes[path]
-        if digest is not None:
-            sources.append({"path": str(path), "sha256": digest, "size": size,
-                            "records": json.dumps(ids), "failed": failed})
-        if len(records) >= batch:
-            flush()
-        if progress:
-            progress(path)
+    for path, outcome in extracted:
+        if outcome is None:  # the file's end
+            digest, size = hashes[path]
+            if digest is not None:
+                sources.append({"path": str(path), "sha256": digest, "size": size,
+                                "records": json.dumps(ids), "failed": failed})
+            if step and expected:
+                step(max(0, expected.get(path, 1) - len(ids) - failed))
+            ids, failed = [], 0
+            if len(records) >= batch:
+                flush()
+            continue
+        if outcome.record is not None:
+            summary.read += 1
+            records.append((outcome.record, outcome.raw, outcome.prepared))
+            ids.append(outcome.record.id)
+        else:
+            failed += 1
+            summary.failed += 1
+            summary.errors.append(outcome)
+            errors.append({"path": outcome.path, "record": "" if outcome.index is None else str(outcome.index),
+                           "reason": outcome.error})
+            if on_error:
+                on_error(outcome)
+        if step and (not expected or len(ids) + failed <= expected.get(path, 1)):
+            step(1)
     flush()
     if summary.stored:
         refresh_learned(db)  # names learned in this run reach records stored before they were learned

@@ -151,9 +151,8 @@ def test_an_impossible_figure_is_dropped_not_the_record():
     assert rates.get("diarrhea") == 12 and "rash" in rates and rates["rash"] is None
 
 
-def test_parallel_ingest_shares_out_one_large_file(tmp_path):
-    """One MEDLINE file of many papers, its documents shared out to the workers in chunks (the file's
-    end inside a chunk), gives the database one process gives."""
+def _medline_export(tmp_path):
+    """One MEDLINE file of 24 papers (the dev corpus' .nbib records, each copy its own PMID, no DOI)."""
     import re
 
     records = []
@@ -166,10 +165,17 @@ def test_parallel_ingest_shares_out_one_large_file(tmp_path):
     big = tmp_path / "in" / "export.nbib"
     big.parent.mkdir()
     big.write_text("\n\n".join(records) + "\n", encoding="utf-8")
+    return big, len(records)
+
+
+def test_parallel_ingest_shares_out_one_large_file(tmp_path):
+    """One MEDLINE file of many papers, its documents shared out to the workers in chunks (the file's
+    end inside a chunk), gives the database one process gives."""
+    big, n = _medline_export(tmp_path)
     one, two = tmp_path / "one.db", tmp_path / "two.db"
     a = ingest_paths([big], one)
     b = ingest_paths([big], two, jobs=2)
-    assert a.stored == len(records) > 16 and a.as_dict() == b.as_dict()
+    assert a.stored == n > 16 and a.as_dict() == b.as_dict()
     assert _dump(one) == _dump(two)
 
 
@@ -178,3 +184,28 @@ def test_workers_by_default_only_for_a_large_input():
 
     assert auto_jobs(PARALLEL_BYTES - 1) == 1
     assert auto_jobs(PARALLEL_BYTES) == max(1, min(os.cpu_count() or 1, 4))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_counts_documents_not_files(tmp_path, jobs):
+    """The progress bar is over the documents the files hold (counted by each format's record marker),
+    advanced as each is stored; a file that held fewer than counted makes up the rest at its end."""
+    from kb.ingest_files import documents_in
+
+    big, n = _medline_export(tmp_path)
+    shutil.copy(SEED, big.parent / "digest.txt")
+    (big.parent / "broken.xml").write_text("<PubmedArticleSet><PubmedArticle><Medline", encoding="utf-8")
+    assert documents_in(big.read_bytes()) == n
+    totals, steps = [], []
+
+    def progress(total):
+        totals.append(total)
+        return steps.append
+
+    summary = ingest_paths([big.parent], tmp_path / "kb.db", progress=progress, jobs=jobs)
+    assert totals == [n + 2] and sum(steps) == n + 2
+    assert steps.count(1) >= n  # one step per document of the large file, not one for the file
+    assert summary.stored == n + 1 and summary.failed == 1
+    again: list = []
+    ingest_paths([big.parent], tmp_path / "kb.db", progress=lambda total: again.append(total) or again.append)
+    assert again[0] == n + 2 and sum(again[1:]) == n + 2  # unchanged files count as done at once
