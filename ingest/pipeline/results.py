@@ -32,7 +32,8 @@ VALUE_CI_UNIT = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*
 # "23.6 vs 5.7 months", "93.4 and 66.0 %", "80.00%、92.00%": the unit written once for two figures
 PAIR = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM + r")\s*(?P<u1>%)?\s*(?:vs\.?|v\.?|versus|and|or|对|和|与|、)\s*"
                   r"(?P<v2>" + NUM + r")\s*" + _UNIT)
-RATIO = re.compile(r"(?P<kind>hazard\s+ratio|odds\s+ratio|relative\s+risk|risk\s+ratio|\bHR\b|\bOR\b|\bRR\b|风险比)"
+# spelled-out names in any case ("Hazard ratio" opens a sentence); the abbreviations only in capitals
+RATIO = re.compile(r"(?P<kind>(?i:hazard\s+ratio|odds\s+ratio|relative\s+risk|risk\s+ratio)|\bHR\b|\bOR\b|\bRR\b|风险比)"
                    r"(?:\s*[\[(][^\])]{0,30}[\])])?[^0-9;。]{0,60}?(?P<v>\d*\.\d+|\d+(?![\d.]*\s*%))")
 _RATIO_KIND = {"hazard ratio": "hr", "hr": "hr", "风险比": "hr", "odds ratio": "or", "or": "or",
                "relative risk": "rr", "risk ratio": "rr", "rr": "rr"}
@@ -65,7 +66,7 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 _DIGIT = re.compile(r"\d")
 _SPACES = re.compile(r"\s+")
-_RATIO_WORDS = ("ratio", "risk", "HR", "OR", "RR", "风险比")  # every match of RATIO holds one of them
+_RATIO_WORDS = ("ratio", "Ratio", "RATIO", "risk", "Risk", "RISK", "HR", "OR", "RR", "风险比")  # in every RATIO match
 _CI_AFTER = re.compile(r"\s*(?:CI|confidence)")
 _RATE_AFTER_COUNT = re.compile(r"\s*[(（]\s*" + NUM + r"\s*%")
 _RATE_WORD_AFTER = re.compile(r"^\s*(?:rates?\b|率)")

@@ -351,3 +351,12 @@ def test_parts_read_as_one_doc_keep_their_own_sentences_and_facts():
     span = next(s for s in rec.spans if s.field.startswith("results"))
     assert span.section == 1 and span.start == 0 and span.text == second[span.start:span.end]
     assert "0.78" in span.text
+
+
+def test_a_ratio_named_at_a_sentence_start():
+    """"Hazard ratio …" opening a sentence is a ratio as "hazard ratio" is; "or"/"hr" in lower case never are."""
+    rec = _sectioned("Overall survival was longer with drug. Hazard ratio for death was 0.61 (95% CI 0.50-0.70; "
+                     "P<0.001).")
+    assert [(r.endpoint, r.value, r.stat) for r in rec.results] == [("OS", 0.61, "hr")]
+    rec = _sectioned("Overall survival was 12 or 13 months with drug or placebo (P=0.04).")
+    assert all(r.stat != "or" for r in rec.results)
