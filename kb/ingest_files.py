@@ -6,6 +6,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -80,6 +81,11 @@ def _extract_file(path: Path) -> list[Outcome]:
     return list(extract_path(path))
 
 
+def _quiet_worker() -> None:
+    """Ctrl-C is this process's to handle (it ends the pool): a worker ignores it, printing nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _extract_chunk(chunk: list) -> list:
     """In a worker: each (path, read outcome) of the chunk extracted, with the storing work that needs no
     database done ahead (``store.prepare``); (path, None) marks a file's end."""
@@ -130,7 +136,7 @@ def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, Optional[Ou
             yield path, None if outcome is None else outcome._replace(prepared=ahead)
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_quiet_worker) as pool:
         pending: deque = deque()
         for chunk in chunks():
             pending.append(pool.apply_async(_extract_chunk, (chunk,)))

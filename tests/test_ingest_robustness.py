@@ -209,3 +209,30 @@ def test_progress_counts_documents_not_files(tmp_path, jobs):
     again: list = []
     ingest_paths([big.parent], tmp_path / "kb.db", progress=lambda total: again.append(total) or again.append)
     assert again[0] == n + 2 and sum(again[1:]) == n + 2  # unchanged files count as done at once
+
+
+def test_ctrl_c_during_a_parallel_ingest_ends_quietly(tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops `kb ingest --jobs 2` with
+    click's one-line "Aborted!", no worker tracebacks, and keeps the batches already committed."""
+    folder = _corpus_copies(tmp_path / "in", copies=20)
+    db = tmp_path / "kb.db"
+    cmd = [sys.executable, "-m", "kb.cli", "ingest", str(folder), "--db", str(db), "--batch", "5", "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline, stored = time.time() + 120, 0
+    while time.time() < deadline and proc.poll() is None and stored < 10:
+        time.sleep(0.05)
+        if db.exists():
+            try:
+                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+                stored = conn.execute("select count(*) from sources").fetchone()[0]
+                conn.close()
+            except sqlite3.Error:
+                stored = 0
+    if proc.poll() is not None:
+        pytest.skip("the ingest ended before it could be interrupted")
+    os.killpg(proc.pid, signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert "Traceback" not in err and "ForkPoolWorker" not in err and "Aborted!" in err
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from sources").fetchone()[0] >= 10
