@@ -10,6 +10,8 @@ import signal
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -136,14 +138,41 @@ def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, Optional[Ou
             yield path, None if outcome is None else outcome._replace(prepared=ahead)
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ctx.Pool(jobs, initializer=_quiet_worker) as pool:
-        pending: deque = deque()
+    pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_quiet_worker)
+    pending: deque = deque()  # (future or None, chunk), in order
+    broken = False
+
+    def result(future, chunk: list) -> list:
+        """A chunk's extraction; should a worker have died (killed, out of memory), this process does it,
+        and every chunk after it: the ingest goes on rather than waiting for a lost worker."""
+        nonlocal broken
+        if future is not None and not broken:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                broken = True
+        return _extract_chunk(chunk)
+
+    def submit(chunk: list):
+        nonlocal broken
+        if not broken:
+            try:
+                return pool.submit(_extract_chunk, chunk)
+            except BrokenProcessPool:
+                broken = True
+        return None
+
+    try:
         for chunk in chunks():
-            pending.append(pool.apply_async(_extract_chunk, (chunk,)))
+            pending.append((submit(chunk), chunk))
             if len(pending) >= AHEAD * jobs:
-                yield from done(pending.popleft().get())
+                yield from done(result(*pending.popleft()))
         while pending:
-            yield from done(pending.popleft().get())
+            yield from done(result(*pending.popleft()))
+    except BaseException:  # Ctrl-C, or the writer stopped: drop the queued chunks rather than wait for them
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,

@@ -236,3 +236,25 @@ def test_ctrl_c_during_a_parallel_ingest_ends_quietly(tmp_path):
     assert "Traceback" not in err and "ForkPoolWorker" not in err and "Aborted!" in err
     conn = sqlite3.connect(db)
     assert conn.execute("select count(*) from sources").fetchone()[0] >= 10
+
+
+def test_a_worker_killed_mid_ingest_does_not_stop_it(tmp_path):
+    """A worker process that dies (killed, out of memory) loses no document and hangs nothing: this
+    process extracts what it had and the rest, and the database is the one a clean run gives."""
+    folder = _corpus_copies(tmp_path / "in", copies=20)
+    clean, db = tmp_path / "clean.db", tmp_path / "kb.db"
+    ingest_paths([folder], clean, batch=5)
+    cmd = [sys.executable, "-m", "kb.cli", "ingest", str(folder), "--db", str(db), "--batch", "5", "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline, killed = time.time() + 120, False
+    while time.time() < deadline and proc.poll() is None and not killed:
+        time.sleep(0.2)
+        workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        if len(workers) >= 2 and db.exists():
+            os.kill(int(workers[0]), signal.SIGKILL)
+            killed = True
+    if not killed:
+        pytest.skip("the ingest ended before a worker could be killed")
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert _dump(db) == _dump(clean)
