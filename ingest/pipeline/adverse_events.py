@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..lexicon import lexicon
-from .facts import add_fact, sentence_bounds, terms_of, text_of
+from .facts import add_fact, sentence_bounds, terms_by_sentence, text_of
 from .numbers import NUM, WORD_NUMBER, to_number
 
 _RATE_AFTER = re.compile(
@@ -52,10 +52,7 @@ class AdverseEventFacts:
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        terms = terms_of(doc, "AE")
-        for sent_start, sent_end in sentence_bounds(doc):
-            s0, s1 = sent_start, sent_end
-            here = [s for s in terms if s0 <= s.start_char < s1]
+        for (s0, s1), here in zip(sentence_bounds(doc), terms_by_sentence(doc, "AE")):
             if not here:
                 continue
             grades = self._grades(text, s0, s1)

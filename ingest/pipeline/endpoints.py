@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..lexicon import lexicon
-from .facts import add_fact, role_at, sentence_bounds, terms_of, text_of
+from .facts import add_fact, role_at, sentence_bounds, terms_by_sentence, text_of
 
 KINDS = ("primary", "secondary", "exploratory")
 
@@ -24,12 +24,12 @@ class EndpointFacts:
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        terms = terms_of(doc, "ENDPOINT")
-        for sent_start, sent_end in sentence_bounds(doc):
-            s0, s1 = sent_start, sent_end
+        for (s0, s1), terms in zip(sentence_bounds(doc), terms_by_sentence(doc, "ENDPOINT")):
+            terms = [s for s in terms if not s.kb_id_.startswith("-")]
+            if not terms:
+                continue  # nothing the definition cut could keep
             cut = self.definition.search(text, s0, s1)  # "... defined as complete or partial response"
-            here = [s for s in terms if s0 <= s.start_char < (cut.start() if cut else s1)
-                    and not s.kb_id_.startswith("-")]
+            here = [s for s in terms if s.start_char < cut.start()] if cut else terms
             if not here:
                 continue
             cues = sorted((m.start(), m.end(), kind) for kind, cue in self.kind_cues.items()

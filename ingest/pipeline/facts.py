@@ -55,6 +55,7 @@ def set_terms(doc: Doc, spans: list[Span]) -> None:
     for span in spans:
         by_label.setdefault(span.label_, []).append(span)
     doc.user_data["kb_terms_by_label"] = by_label
+    doc.user_data.pop("kb_terms_by_sentence", None)
 
 
 def terms_of(doc: Doc, label: str | None = None) -> list[Span]:
@@ -62,6 +63,27 @@ def terms_of(doc: Doc, label: str | None = None) -> list[Span]:
     if "kb_terms_by_label" not in doc.user_data:
         set_terms(doc, list(doc.spans.get("kb_terms", [])))
     return doc.user_data["kb_terms_by_label"].get(label, [])
+
+
+def terms_by_sentence(doc: Doc, label: str) -> list[list[Span]]:
+    """The lexicon terms of ``label`` that start in each sentence of :func:`sentence_bounds`, in their order;
+    sorted into sentences once per Doc and label."""
+    cache = doc.user_data.setdefault("kb_terms_by_sentence", {})
+    out = cache.get(label)
+    if out is None:
+        out = cache[label] = spans_by_sentence(terms_of(doc, label), sentence_bounds(doc))
+    return out
+
+
+def spans_by_sentence(spans: list[Span], bounds: list[tuple[int, int]]) -> list[list[Span]]:
+    """The spans that start in each sentence, in their order."""
+    starts = [a for a, _ in bounds]
+    out: list[list[Span]] = [[] for _ in bounds]
+    for s in spans:
+        i = bisect_right(starts, s.start_char) - 1
+        if i >= 0 and s.start_char < bounds[i][1]:
+            out[i].append(s)
+    return out
 
 
 def text_of(doc: Doc) -> str:

@@ -8,7 +8,6 @@ before it; then CIs, n/N, p-values, arms ("with X", "X组", "... respectively") 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -16,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..lexicon import lexicon
-from .facts import add_fact, sentence_bounds, terms_of, text_of
+from .facts import add_fact, sentence_bounds, terms_by_sentence, text_of
 from .numbers import BARE_RANGE, FRACTION, NUM, WORD_NUMBER, CIValue, as_int_or_float, find_ci, find_p_values, to_number
 
 UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": "months", "mos": "months",
@@ -173,7 +172,7 @@ class ResultFacts:
         text = text_of(doc)
         part_starts = {a for a, _, _ in doc.user_data.get("kb_parts", ())}
         bounds = sentence_bounds(doc)
-        terms_in = _spans_by_sentence(terms_of(doc, "ENDPOINT"), bounds)
+        terms_in = terms_by_sentence(doc, "ENDPOINT")
         for (sent_start, sent_end), spans in zip(bounds, terms_in):
             if sent_start in part_starts or sent_start == 0:  # a new part: nothing carries over
                 self.last_mention = None
@@ -735,17 +734,6 @@ def _mentions(text: str, spans: list[Span]) -> list[Mention]:
                 prev.end = max(prev.end, m.end if _DIGIT.search(text, m.end, close) else close)
                 continue
         out.append(m)
-    return out
-
-
-def _spans_by_sentence(spans: list[Span], bounds: list[tuple[int, int]]) -> list[list[Span]]:
-    """The spans that start in each sentence, in their order."""
-    starts = [a for a, _ in bounds]
-    out: list[list[Span]] = [[] for _ in bounds]
-    for s in spans:
-        i = bisect_right(starts, s.start_char) - 1
-        if i >= 0 and s.start_char < bounds[i][1]:
-            out[i].append(s)
     return out
 
 
