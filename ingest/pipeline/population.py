@@ -34,7 +34,9 @@ _TARGET_PHRASE_ZH = re.compile(r"^\s*-?\s*(?:抑制剂|单抗|单克隆抗体|�
 # "even in the absence of TP53 mutations", "无TP53突变": a biomarker the patients do not have
 _NEGATED = re.compile(r"(?:absence\s+of|without|\bno|negative\s+for|lack(?:ing)?\s+of|没有|无|未见)\s*(?:\w+\s+)?$", re.I)
 _ARMS_BEFORE = re.compile(r"(?:(?<![\d.,])\d+\s*(?:and|和|与|、)\s*)+$")
-_GENE_SHAPE = re.compile(r"(?P<g>\b[A-Z][A-Z0-9]{1,6}(?:-[A-Z0-9]+)?)(?P<amp>amp\b)?")
+# "\b[A-Z]" written as "[A-Z](?<!\w[A-Z])" (the same test): a pattern that begins with a character set is
+# tried by re only where one of those characters stands, not at every position
+_GENE_SHAPE = re.compile(r"(?P<g>[A-Z](?<!\w[A-Z])[A-Z0-9]{1,6}(?:-[A-Z0-9]+)?)(?P<amp>amp\b)?")
 
 
 class PopulationFacts:

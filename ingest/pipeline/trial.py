@@ -6,6 +6,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .. import prefilter
 from ..lexicon import lexicon
 from .facts import add_fact, terms_of, text_of
 
@@ -16,6 +17,8 @@ EN_PHASE = re.compile(
 ZH_PHASE = re.compile(
     rf"(?<![年\d])(?P<p>{_P})\s*(?P<s>[abAB])?(?:\s*(?:/|-|~|、)\s*(?P<p2>{_P})(?P<s2>[abAB])?)?\s*期"
     r"(?=\s*(?:临床)?[^。，,；;]{0,6}?(?:试验|研究|临床试验))")
+# EN_PHASE begins with \b, so re would try it at every character: the prefilter tries it where "phase" is
+_EN_PHASE = prefilter.Matcher([EN_PHASE])
 
 
 def parse_phase(m: re.Match) -> tuple[str, str]:
@@ -39,13 +42,16 @@ class TrialFacts:
         self.series = re.compile(
             r"\b(?P<a>(?:" + "|".join(re.escape(s) for s in series) + r")(?:[\s-]?[A-Z]{0,3}\d{1,4}(?:-\d+)?[A-Za-z]?)?)"
             r"(?![\w-])")
+        # every match of self.series begins with a series name: none before the first one, none without
+        self.series_names = re.compile("|".join(re.escape(s) for s in series))
         self.not_acronym = self.lex.cue("not_acronym", lang)
         self.known_terms = {t.lower() for t in self.lex.drug_alias} | {t.lower() for t in self.lex.target_alias} | {
             e.term.lower() for e in self.lex.endpoints} | set(self.lex.condition_alias)
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        for m in (ZH_PHASE if self.lang == "zh" else EN_PHASE).finditer(text):
+        phases = ZH_PHASE.finditer(text) if self.lang == "zh" else _EN_PHASE.finditer(text, 0, len(text))
+        for m in phases:
             canon, detail = parse_phase(m)
             add_fact(doc, "phase", {"phase": canon, "detail": detail}, m.start(), m.end())
         for _prefix, pat in self.lex.registries:
@@ -61,7 +67,8 @@ class TrialFacts:
     def _acronyms(self, doc: Doc) -> None:
         text = text_of(doc)
         seen: set[tuple[int, int]] = set()
-        for m in self.series.finditer(text):
+        first = self.series_names.search(text)
+        for m in self.series.finditer(text, first.start()) if first else ():
             if m.group("a") not in self.lex.trial_series or re.search(r"\d", m.group("a")):
                 self._add_acronym(doc, m, seen, strong=True)
         for name in ("acronym_paren", "acronym_before"):
