@@ -105,27 +105,27 @@ CHUNK = 16  # documents sent to a worker at a time
 AHEAD = 32
 
 
+def _by_file(paths: list[Path], outcomes_of: Callable[[Path], Iterable[Outcome]]
+             ) -> Iterator[tuple[Path, Optional[Outcome]]]:
+    """(path, outcome) for each document of each file, and (path, None) at each file's end."""
+    for path in paths:
+        for outcome in outcomes_of(path):
+            yield path, outcome
+        yield path, None
+
+
 def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, Optional[Outcome]]]:
     """Each document of each file with its outcome, in order, and (path, None) at each file's end. With
     jobs > 1 this process reads the files and worker processes extract the documents, CHUNK at a time
     (so one large file is shared out too), while this process writes; each worker loads the pipelines
     once."""
     if jobs <= 1 or not paths:
-        for path in paths:
-            for outcome in extract_path(path):
-                yield path, outcome
-            yield path, None
+        yield from _by_file(paths, extract_path)
         return
-
-    def reads() -> Iterator[tuple[Path, Optional[Outcome]]]:
-        for path in paths:
-            for read in read_outcomes(path):
-                yield path, read
-            yield path, None
 
     def chunks() -> Iterator[list]:
         chunk: list = []
-        for item in reads():
+        for item in _by_file(paths, read_outcomes):
             chunk.append(item)
             if len(chunk) >= CHUNK:
                 yield chunk

@@ -59,6 +59,22 @@ def _corpus_copies(folder, copies=6):
     return folder
 
 
+def _wait_for_committed_files(proc, db, at_least: int = 10, seconds: float = 120) -> int:
+    """Wait until the running ingest ``proc`` has committed ``at_least`` files to ``db`` (or has ended,
+    or time is up); returns how many it had."""
+    deadline, stored = time.time() + seconds, 0
+    while time.time() < deadline and proc.poll() is None and stored < at_least:
+        time.sleep(0.05)
+        if db.exists():
+            try:
+                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+                stored = conn.execute("select count(*) from sources").fetchone()[0]
+                conn.close()
+            except sqlite3.Error:
+                stored = 0
+    return stored
+
+
 def test_killed_run_then_rerun_equals_one_clean_run(tmp_path):
     folder = _corpus_copies(tmp_path / "in")
     clean = tmp_path / "clean.db"
@@ -67,19 +83,7 @@ def test_killed_run_then_rerun_equals_one_clean_run(tmp_path):
     killed = tmp_path / "killed.db"
     cmd = [sys.executable, "-m", "kb.cli", "ingest", str(folder), "--db", str(killed), "--batch", "5"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    stored = 0
-    while time.time() < deadline and proc.poll() is None:  # wait until some batches are committed
-        time.sleep(0.05)
-        if killed.exists():
-            try:
-                conn = sqlite3.connect(f"file:{killed}?mode=ro", uri=True, timeout=1)
-                stored = conn.execute("select count(*) from sources").fetchone()[0]
-                conn.close()
-            except sqlite3.Error:
-                stored = 0
-            if stored >= 10:
-                break
+    stored = _wait_for_committed_files(proc, killed)
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -218,16 +222,7 @@ def test_ctrl_c_during_a_parallel_ingest_ends_quietly(tmp_path):
     db = tmp_path / "kb.db"
     cmd = [sys.executable, "-m", "kb.cli", "ingest", str(folder), "--db", str(db), "--batch", "5", "--jobs", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline, stored = time.time() + 120, 0
-    while time.time() < deadline and proc.poll() is None and stored < 10:
-        time.sleep(0.05)
-        if db.exists():
-            try:
-                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-                stored = conn.execute("select count(*) from sources").fetchone()[0]
-                conn.close()
-            except sqlite3.Error:
-                stored = 0
+    _wait_for_committed_files(proc, db)
     if proc.poll() is not None:
         pytest.skip("the ingest ended before it could be interrupted")
     os.killpg(proc.pid, signal.SIGINT)

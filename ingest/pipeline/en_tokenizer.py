@@ -10,40 +10,24 @@ text given.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from spacy.tokens import Doc
 from spacy.util import registry
+
+from .tokenizer_base import StatelessTokenizer
 
 # a word (letters, digits, underscore) or one other character, with the one space after it; or whitespace
 # (greedy, so never followed by a space of its own)
 _TOKEN = re.compile(r"(\w+|[^\w\s]|\s+)( ?)")
 
 
-class FastEnglishTokenizer:
+class FastEnglishTokenizer(StatelessTokenizer):
     def __init__(self, vocab):
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
         found = _TOKEN.findall(text)
         return Doc(self.vocab, words=[w for w, _ in found], spaces=[s == " " for _, s in found])
-
-    def pipe(self, texts: Iterable[str], batch_size: int = 1000):
-        for text in texts:
-            yield self(text)
-
-    # spaCy serialisation hooks: the rule is the code, nothing to save
-    def to_bytes(self, **kwargs) -> bytes:
-        return b""
-
-    def from_bytes(self, data: bytes, **kwargs) -> FastEnglishTokenizer:
-        return self
-
-    def to_disk(self, path, **kwargs) -> None:
-        return None
-
-    def from_disk(self, path, **kwargs) -> FastEnglishTokenizer:
-        return self
 
 
 @registry.tokenizers("kb.fast_en_tokenizer.v1")

@@ -81,6 +81,11 @@ def find_ci(text: str, start: int = 0, end: Optional[int] = None) -> Optional[CI
     end = len(text) if end is None else end
     if text.find("%", max(start, 0), end) < 0:  # every CI names its level in per cent
         return None
+    return _ci_in(text, start, end)
+
+
+def _ci_in(text: str, start: int, end: int) -> Optional[CIValue]:
+    """The first CI in text[start:end], read by the pattern alone (:func:`find_ci` without its guard)."""
     m = CI.search(text, start, end)
     if not m:
         return None

@@ -14,6 +14,8 @@ from itertools import compress
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
 
+from .tokenizer_base import StatelessTokenizer
+
 _HAN = re.compile(r"[\u4e00-\u9fd5]")
 # Python jieba's finalseg: alphanumeric runs (with one decimal part and a %), else single characters
 _LATIN_RUN = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?|\s+|.", re.S)
@@ -72,7 +74,7 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
     return out_words, out_spaces
 
 
-class FastChineseTokenizer:
+class FastChineseTokenizer(StatelessTokenizer):
     def __init__(self, vocab, words: Iterable[str] = ()):
         import rjieba
 
@@ -85,23 +87,6 @@ class FastChineseTokenizer:
         words = resplit(self._cut(text))
         words, spaces = words_and_spaces(words, text)
         return Doc(self.vocab, words=words, spaces=spaces)
-
-    def pipe(self, texts: Iterable[str], batch_size: int = 1000):
-        for text in texts:
-            yield self(text)
-
-    # spaCy serialisation hooks: the user dictionary is added again at every start, nothing to save
-    def to_bytes(self, **kwargs) -> bytes:
-        return b""
-
-    def from_bytes(self, data: bytes, **kwargs) -> FastChineseTokenizer:
-        return self
-
-    def to_disk(self, path, **kwargs) -> None:
-        return None
-
-    def from_disk(self, path, **kwargs) -> FastChineseTokenizer:
-        return self
 
 
 @registry.tokenizers("kb.fast_zh_tokenizer.v1")

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from ingest.pipeline import numbers, results
-from ingest.pipeline.numbers import CI, P_VALUE, CIValue, find_ci, find_p_values, to_number
+from ingest.pipeline.numbers import P_VALUE, find_ci, find_p_values
 from tests.pipeline.test_cue_speed_equivalence import corpus_texts, windows
 
 AWKWARD = [
@@ -33,15 +33,8 @@ def plain_p_values(text, start, end):
 
 
 def plain_ci(text, start, end):
-    """find_ci as it was before its guard."""
-    m = CI.search(text, start, len(text) if end is None else end)
-    if not m:
-        return None
-    low = to_number(m.group("low"))
-    high = None if m.group("nr") else to_number(m.group("high"))
-    if low is None or (high is None and not m.group("nr")) or (high is not None and low > high):
-        return None
-    return CIValue(float(m.group("level")), low, high, m.start(), m.end())
+    """find_ci without its guard."""
+    return numbers._ci_in(text, start, len(text) if end is None else end)
 
 
 def test_p_values_and_cis_as_the_patterns_find_them(texts, monkeypatch):
