@@ -123,7 +123,6 @@ class Outcome(NamedTuple):
     record: Optional[Record]
     error: Optional[str]
     raw: Optional[RawDocument] = None
-    prepared: Optional[dict] = None  # storing work done ahead in a worker (kb.store.prepare)
 
 
 def read_outcomes(path: str | Path) -> Iterator[Outcome]:

@@ -18,7 +18,7 @@ from typing import Optional
 
 from ingest.extract import Outcome, extract_outcome, extract_path, read_outcomes
 
-from .store import checkpoint, known_sources, open_db, prepare, refresh_learned, save_batch
+from .store import Ready, checkpoint, known_sources, open_db, ready, refresh_learned, save_batch
 
 SUFFIXES = {".txt", ".xml", ".gz", ".nbib", ".medline", ".ris", ".enw"}
 
@@ -79,23 +79,36 @@ def documents_in(data: bytes) -> int:
                data.count(b"\nER  -"))
 
 
-def _extract_file(path: Path) -> list[Outcome]:
-    return list(extract_path(path))
-
-
 def _quiet_worker() -> None:
     """Ctrl-C is this process's to handle (it ends the pool): a worker ignores it, printing nothing."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _extract_chunk(chunk: list) -> list:
-    """In a worker: each (path, read outcome) of the chunk extracted, with the storing work that needs no
-    database done ahead (``store.prepare``); (path, None) marks a file's end."""
-    out = []
+def _made_ready(outcome: Outcome) -> Ready | Outcome:
+    """An extracted document made ready to store (``store.ready``), or its outcome when it has no record
+    (or when making it ready failed: a bug of ours must not end the batch either)."""
+    if outcome.record is None:
+        return outcome
+    try:
+        return ready(outcome.record, outcome.raw)
+    except Exception as exc:
+        return Outcome(outcome.path, outcome.index, None, f"storing failed: {type(exc).__name__}: {exc}")
+
+
+WHOLE = "read the whole file"  # a chunk's item (path, WHOLE): the worker reads the file itself
+
+
+def _work(chunk: list) -> list:
+    """In a worker: the chunk's documents extracted and made ready to store, as (path, Ready or failed
+    Outcome), with (path, None) at each file's end. An item is (path, WHOLE), a file to read here, or
+    (path, read outcome) from a large file this process read, or (path, None), that file's end."""
+    out: list = []
     for path, read in chunk:
-        outcome = None if read is None else extract_outcome(read)
-        ahead = prepare(outcome.record) if outcome is not None and outcome.record is not None else None
-        out.append((path, outcome, ahead))
+        if isinstance(read, str):  # WHOLE (a copy of it, in a worker)
+            out += [(path, _made_ready(o)) for o in extract_path(path)]
+            out.append((path, None))
+        else:
+            out.append((path, None if read is None else _made_ready(extract_outcome(read))))
     return out
 
 
@@ -105,37 +118,36 @@ CHUNK = 16  # documents sent to a worker at a time
 AHEAD = 32
 
 
-def _by_file(paths: list[Path], outcomes_of: Callable[[Path], Iterable[Outcome]]
-             ) -> Iterator[tuple[Path, Optional[Outcome]]]:
-    """(path, outcome) for each document of each file, and (path, None) at each file's end."""
-    for path in paths:
-        for outcome in outcomes_of(path):
-            yield path, outcome
-        yield path, None
-
-
-def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, Optional[Outcome]]]:
-    """Each document of each file with its outcome, in order, and (path, None) at each file's end. With
-    jobs > 1 this process reads the files and worker processes extract the documents, CHUNK at a time
-    (so one large file is shared out too), while this process writes; each worker loads the pipelines
-    once."""
+def _extracted(paths: list[Path], jobs: int, expected: dict[Path, int]) -> Iterator[tuple[Path, object]]:
+    """(path, Ready or failed Outcome) for each document of each file, in order, and (path, None) at each
+    file's end. With jobs > 1 worker processes read and extract, CHUNK documents at a time, while this
+    process writes; each worker loads the pipelines once. A file of more than CHUNK documents (as
+    ``expected`` counts them) is read here and shared out by its documents, so one large export runs in
+    parallel too."""
     if jobs <= 1 or not paths:
-        yield from _by_file(paths, extract_path)
+        for path in paths:
+            for outcome in extract_path(path):
+                yield path, _made_ready(outcome)
+            yield path, None
         return
 
     def chunks() -> Iterator[list]:
         chunk: list = []
-        for item in _by_file(paths, read_outcomes):
-            chunk.append(item)
-            if len(chunk) >= CHUNK:
-                yield chunk
-                chunk = []
+        size = 0
+        for path in paths:
+            if expected.get(path, 1) <= CHUNK:
+                items = [(path, WHOLE)]
+                size += expected.get(path, 1)
+            else:
+                items = [*((path, read) for read in read_outcomes(path)), (path, None)]
+                size += len(items) - 1
+            for item in items:
+                chunk.append(item)
+                if size >= CHUNK:
+                    yield chunk
+                    chunk, size = [], 0
         if chunk:
             yield chunk
-
-    def done(items: list) -> Iterator[tuple[Path, Optional[Outcome]]]:
-        for path, outcome, ahead in items:
-            yield path, None if outcome is None else outcome._replace(prepared=ahead)
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_quiet_worker)
@@ -143,7 +155,7 @@ def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, Optional[Ou
     broken = False
 
     def result(future, chunk: list) -> list:
-        """A chunk's extraction; should a worker have died (killed, out of memory), this process does it,
+        """A chunk's work; should a worker have died (killed, out of memory), this process does it,
         and every chunk after it: the ingest goes on rather than waiting for a lost worker."""
         nonlocal broken
         if future is not None and not broken:
@@ -151,13 +163,13 @@ def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, Optional[Ou
                 return future.result()
             except BrokenProcessPool:
                 broken = True
-        return _extract_chunk(chunk)
+        return _work(chunk)
 
     def submit(chunk: list):
         nonlocal broken
         if not broken:
             try:
-                return pool.submit(_extract_chunk, chunk)
+                return pool.submit(_work, chunk)
             except BrokenProcessPool:
                 broken = True
         return None
@@ -166,9 +178,9 @@ def _extracted(paths: list[Path], jobs: int) -> Iterator[tuple[Path, Optional[Ou
         for chunk in chunks():
             pending.append((submit(chunk), chunk))
             if len(pending) >= AHEAD * jobs:
-                yield from done(result(*pending.popleft()))
+                yield from result(*pending.popleft())
         while pending:
-            yield from done(result(*pending.popleft()))
+            yield from result(*pending.popleft())
     except BaseException:  # Ctrl-C, or the writer stopped: drop the queued chunks rather than wait for them
         pool.shutdown(wait=False, cancel_futures=True)
         raise
@@ -206,7 +218,7 @@ def ingest_paths(paths: Iterable[str | Path], db_path: str | Path,
         step(skipped)
     if jobs == 0:
         jobs = auto_jobs(sum(hashes[p][1] for p in todo))
-    _store(db, _extracted(todo, jobs), hashes, summary, batch, on_error, step, expected)
+    _store(db, _extracted(todo, jobs, expected), hashes, summary, batch, on_error, step, expected)
     return summary
 
 
@@ -228,12 +240,12 @@ def store_extracted(extracted: Iterable[tuple[Path, list[Outcome]]], db_path: st
     summary = IngestSummary()
     extracted = list(extracted)
     summary.files = len(extracted)
-    stream = [(path, o) for path, outcomes in extracted for o in [*outcomes, None]]
+    stream = [(path, None if o is None else _made_ready(o)) for path, outcomes in extracted for o in [*outcomes, None]]
     _store(open_db(db_path), stream, hashes, summary, batch, on_error)
     return summary
 
 
-def _store(db, extracted: Iterable[tuple[Path, Optional[Outcome]]], hashes: dict[Path, tuple[Optional[str], int]],
+def _store(db, extracted: Iterable[tuple[Path, object]], hashes: dict[Path, tuple[Optional[str], int]],
            summary: IngestSummary, batch: int, on_error: Optional[Callable[[Outcome], None]],
            step: Optional[Callable[[int], object]] = None, expected: Optional[dict[Path, int]] = None) -> None:
     """Each document's outcome (and each file's end: outcome None) into the database in batches of about
@@ -264,10 +276,10 @@ def _store(db, extracted: Iterable[tuple[Path, Optional[Outcome]]], hashes: dict
             if len(records) >= batch:
                 flush()
             continue
-        if outcome.record is not None:
+        if isinstance(outcome, Ready):
             summary.read += 1
-            records.append((outcome.record, outcome.raw, outcome.prepared))
-            ids.append(outcome.record.id)
+            records.append(outcome)
+            ids.append(outcome.id)
         else:
             failed += 1
             summary.failed += 1

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import cache
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import sqlite_utils
 
@@ -124,34 +124,60 @@ def _json(value) -> Optional[str]:
 _RECORD_VALUES = operator.itemgetter(*RECORD_COLUMNS)  # a record_row as a tuple in the columns' order
 
 
-def prepare(rec: Record) -> dict:
-    """What storing ``rec`` needs that does not depend on the database, worked out ahead (in an extraction
-    worker): its summaries, the learned names they asked for (they hold unless the glossary has learned
-    one of those), and its record JSON."""
+class Ready(NamedTuple):
+    """A record as storing needs it, worked out without the database (in an extraction worker, or here
+    just before writing): plain strings, numbers and tuples, which cross between processes at a fraction
+    of what the Record costs (unpickling rebuilds its pydantic models one by one). Its summaries were
+    rendered before the glossary's learned names were known: ``asked`` holds the names they asked for,
+    and writing renders them again (from the record JSON) should one of those have been learned."""
+
+    id: str
+    row: tuple  # the ``records`` row, in RECORD_COLUMNS' order
+    search: tuple[str, str]  # the ``records_fts`` (en, zh) columns
+    children: dict[str, list[tuple]]  # child_rows
+    drugs: tuple[tuple, ...]  # (name, Chinese name or None, class, targets JSON, targets)
+    targets: tuple[tuple[str, Optional[str]], ...]  # (symbol, Chinese name) named by the record or its drugs
+    pairs: tuple[tuple[str, str], ...]  # its glossary pairs of the kinds names are learned from
+    asked: frozenset
+    raw: Optional[tuple]  # (path, index, DOI lower-cased, PMID, raw JSON) of the document it came from
+
+    def record(self) -> Record:
+        return Record.model_validate_json(self.row[_JSON_AT])
+
+
+_JSON_AT = list(RECORD_COLUMNS).index("record_json")
+
+
+def ready(rec: Record, raw=None, learned: Optional[dict[str, str]] = None) -> Ready:
+    """``rec`` (read from ``raw``) made ready to store; ``learned``: the glossary's learned names, when
+    known (else the summaries note what they asked for)."""
+    from ingest.lexicon import lexicon  # the lexicon gives drugs' and targets' Chinese names
+
     from .summary import AskedNames, summaries
 
-    asked = AskedNames()
+    lex = lexicon()
+    asked = AskedNames() if not learned else learned
     summary = summaries(rec, asked)
-    return {"summaries": summary, "asked": frozenset(asked.asked), "record_json": _DUMPS(rec.to_json_dict()),
-            "search": record_search_row(0, rec, summary)[1:]}
+    targets = {t for d in rec.drugs for t in d.targets} | set(rec.targets)
+    doi = ((raw.doi or "").lower() or None) if raw is not None else None
+    return Ready(
+        rec.id, _RECORD_VALUES(record_row(rec, summary)), record_search_row(0, rec, summary)[1:], child_rows(rec),
+        tuple((d.name, d.name_zh or lex.zh_name("drug", d.name), d.drug_class, _json(d.targets), tuple(d.targets))
+              for d in rec.drugs),
+        tuple((t, lex.zh_name("target", t)) for t in sorted(targets)), tuple(_pairs([rec])),
+        frozenset(asked.asked) if isinstance(asked, AskedNames) else frozenset(),
+        None if raw is None else (raw.path, raw.index, doi, raw.pmid, _raw_json(raw)))
 
 
-def _holds(prepared: Optional[dict], learned: Optional[dict[str, str]]) -> Optional[dict]:
-    """``prepared`` when the learned names change none of it, else None."""
-    if prepared is None or (learned and not prepared["asked"].isdisjoint(learned)):
-        return None
-    return prepared
+def _current(item: Ready, learned: dict[str, str]) -> Ready:
+    """``item`` as it is, or made again with ``learned`` when its summaries asked for a name learned since."""
+    if learned and not item.asked.isdisjoint(learned):
+        return ready(item.record(), learned=learned)._replace(raw=item.raw)
+    return item
 
 
-def record_row(rec: Record, learned: Optional[dict[str, str]] = None, prepared: Optional[dict] = None) -> dict:
-    """The ``records`` row of ``rec``; ``prepared`` (:func:`prepare`) is used where it still holds."""
-    from .summary import summaries
-
-    prepared = _holds(prepared, learned)
-    if prepared is not None:
-        summary, record_json = prepared["summaries"], prepared["record_json"]
-    else:
-        summary, record_json = summaries(rec, learned), _DUMPS(rec.to_json_dict())
+def record_row(rec: Record, summary: dict[str, str]) -> dict:
+    """The ``records`` row of ``rec``, with its ``summaries``."""
     c, t, p = rec.citation, rec.trial, rec.population
     return {
         "id": rec.id, "title_en": c.title.en, "title_zh": c.title.zh, "journal": c.journal,
@@ -166,7 +192,7 @@ def record_row(rec: Record, learned: Optional[dict[str, str]] = None, prepared: 
         "abstract_zh": "\n\n".join(s.zh for s in rec.sections if s.zh) or None,
         **summary,
         "disagreements": sum(1 for x in rec.consistency if not x.agree),
-        "record_json": record_json,
+        "record_json": _DUMPS(rec.to_json_dict()),
     }
 
 
@@ -315,23 +341,19 @@ def _pairs(records: Iterable[Record]) -> list[tuple[str, str]]:
     return [(g.en.lower(), g.zh) for rec in records for g in rec.glossary if g.kind in LEARNED_KINDS]
 
 
-def _write_records(db: sqlite_utils.Database, records: list[Record], prepared: Optional[dict] = None) -> None:
-    """Write ``records`` (replacing any of the same ids); ``prepared``: :func:`prepare`'s work by record id."""
-    from ingest.lexicon import lexicon  # the lexicon gives drugs' and targets' Chinese names
-
-    lex = lexicon()
-    pairs = _pairs(records)
+def _write_records(db: sqlite_utils.Database, items: list[Ready]) -> None:
+    """Write the records of ``items`` (replacing any of the same ids)."""
+    pairs = [pair for item in items for pair in item.pairs]
     glossary = _glossary(db)
     learned = glossary.learned(pairs)
-    _delete_records(db, [r.id for r in records])
+    _delete_records(db, [item.id for item in items])
+    items = [_current(item, learned) for item in items]
     targets, drugs, drug_targets = {}, {}, set()
-    for rec in records:
-        for t in {t for d in rec.drugs for t in d.targets} | set(rec.targets):
-            targets[t] = (t, lex.zh_name("target", t))
-        for d in rec.drugs:
-            drugs[d.name] = (d.name, d.name_zh or lex.zh_name("drug", d.name) or learned.get(d.name.lower()),
-                             d.drug_class, _json(d.targets))
-            drug_targets.update((d.name, t) for t in d.targets)
+    for item in items:
+        targets.update((t[0], t) for t in item.targets)
+        for name, name_zh, drug_class, targets_json, its_targets in item.drugs:
+            drugs[name] = (name, name_zh or learned.get(name.lower()), drug_class, targets_json)
+            drug_targets.update((name, t) for t in its_targets)
     conn = db.conn
     if targets:
         conn.executemany("INSERT OR REPLACE INTO [targets] ([symbol], [name_zh]) VALUES (?, ?)",
@@ -341,29 +363,23 @@ def _write_records(db: sqlite_utils.Database, records: list[Record], prepared: O
                          "VALUES (?, ?, ?, ?)", [drugs[k] for k in sorted(drugs)])
     if drug_targets:
         conn.executemany("INSERT OR IGNORE INTO [drug_targets] ([drug], [target]) VALUES (?, ?)", sorted(drug_targets))
-    prepared = prepared or {}
-    rows = [record_row(r, learned, prepared.get(r.id)) for r in records]
     glossary.add(pairs)
-    if not rows:
+    if not items:
         return
-    _insert_rows(conn, "records", tuple(RECORD_COLUMNS), [_RECORD_VALUES(row) for row in rows], None)
-    rowids = _rowids(db, [r.id for r in records])
+    _insert_rows(conn, "records", tuple(RECORD_COLUMNS), [item.row for item in items], None)
+    rowids = _rowids(db, [item.id for item in items])
     conn.executemany(f"INSERT INTO [{FTS_TABLE}] (rowid, en, zh) VALUES (?, ?, ?)",
-                     [(rowids[rec.id], *ahead["search"]) if (ahead := _holds(prepared.get(rec.id), learned))
-                      else record_search_row(rowids[rec.id], rec, row) for rec, row in zip(records, rows)])
-    children: dict[str, list[tuple]] = {t: [] for t in CHILD_TABLES}
-    for rec in records:
-        for table, mine in child_rows(rec).items():
-            children[table] += mine
-    for table, child in children.items():
-        _insert_rows(conn, table, tuple(CHILD_TABLES[table][0]), child, CHILD_KEYS[table])
+                     [(rowids[item.id], *item.search) for item in items])
+    for table, (cols, _, _) in CHILD_TABLES.items():
+        _insert_rows(conn, table, tuple(cols), [row for item in items for row in item.children[table]],
+                     CHILD_KEYS[table])
 
 
 def save_records(db: sqlite_utils.Database, records: Iterable[Record]) -> int:
     """Upsert records by id in one transaction; returns how many were written."""
     batch = list({r.id: r for r in records}.values())
     with db.conn:
-        _write_records(db, batch)
+        _write_records(db, [ready(r) for r in batch])
     return len(batch)
 
 
@@ -415,58 +431,53 @@ def _raw_keys(db: sqlite_utils.Database) -> _RawKeys:
     return keys
 
 
-def _merge_sources(db: sqlite_utils.Database, record: Record, raw) -> tuple[Record, list[str]]:
+def _merge_sources(db: sqlite_utils.Database, item: Ready) -> tuple[Ready, list[str]]:
     """The record of this paper from every file that holds it (same DOI, else same PMID), and the ids
     of stored records it replaces. The document is stored so later files can join it (queued: the
     caller flushes ``_raw_keys(db)`` before the transaction ends)."""
-    doi = (raw.doi or "").lower() or None
+    path, index, doi, pmid, raw_json = item.raw
     keys = _raw_keys(db)
     others = []
-    if (doi or raw.pmid) and (doi in keys.dois or (raw.pmid is not None and raw.pmid in keys.pmids)):
+    if (doi or pmid) and (doi in keys.dois or (pmid is not None and pmid in keys.pmids)):
         keys.flush(db)
         others = list(db.conn.execute(
             "SELECT path, idx, record_id, raw_json FROM raw_documents WHERE NOT (path = ? AND idx = ?) "
             "AND ((doi IS NOT NULL AND doi = ?) OR (pmid IS NOT NULL AND pmid = ?)) ORDER BY path, idx",
-            [raw.path, raw.index, doi, raw.pmid]))
+            [path, index, doi, pmid]))
     if others:
         from ingest.extract import extract_document, merge_raw
 
-        record = extract_document(merge_raw([raw] + [_raw_from_json(r[3]) for r in others]))
+        raws = [_raw_from_json(raw_json)] + [_raw_from_json(r[3]) for r in others]
+        item = ready(extract_document(merge_raw(raws)))._replace(raw=item.raw)
         db.conn.executemany("UPDATE raw_documents SET record_id = ? WHERE path = ? AND idx = ?",
-                            [[record.id, r[0], r[1]] for r in others])
-    keys.pending.append((raw.path, raw.index, record.id, doi, raw.pmid, _raw_json(raw)))
+                            [[item.id, r[0], r[1]] for r in others])
+    keys.pending.append((path, index, item.id, doi, pmid, raw_json))
     if doi is not None:
         keys.dois.add(doi)
-    if raw.pmid is not None:
-        keys.pmids.add(raw.pmid)
-    return record, sorted({r[2] for r in others} - {record.id})
+    if pmid is not None:
+        keys.pmids.add(pmid)
+    return item, sorted({r[2] for r in others} - {item.id})
 
 
-def save_batch(db: sqlite_utils.Database, items: list, sources: list[dict], errors: list[dict]) -> int:
+def save_batch(db: sqlite_utils.Database, items: list[Ready], sources: list[dict], errors: list[dict]) -> int:
     """One transaction: the records of some files (with their raw documents, merged with stored ones of
     the same paper), those files' hashes and their errors. A run killed before the commit leaves no
     trace of the batch, so running again redoes exactly it."""
     keys = _raw_keys(db)
     try:
         with db.conn:
-            merged: dict[str, Record] = {}
-            prepared: dict[str, dict] = {}
-            for record, raw, *ahead in items:
-                given = record
-                if raw is not None:
-                    record, replaced = _merge_sources(db, record, raw)
+            merged: dict[str, Ready] = {}
+            for item in items:
+                if item.raw is not None:
+                    item, replaced = _merge_sources(db, item)
                     if replaced:
                         _delete_records(db, replaced)
                     for old in replaced:
                         merged.pop(old, None)
-                merged[record.id] = record
-                if ahead and ahead[0] is not None and record is given:  # not re-extracted with another source
-                    prepared[record.id] = ahead[0]
-                else:
-                    prepared.pop(record.id, None)
+                merged[item.id] = item
             keys.flush(db)
             batch = list(merged.values())
-            _write_records(db, batch, prepared)
+            _write_records(db, batch)
             paths = [[s["path"]] for s in sources]
             db.conn.executemany("DELETE FROM ingest_errors WHERE path = ?", paths)
             _insert_many(db, "ingest_errors", errors, "INSERT OR REPLACE")
@@ -504,7 +515,7 @@ def refresh_learned(db: sqlite_utils.Database) -> int:
         changed = [r for r in (load_record(db, i) for i in sorted(ids))
                    if r is not None and render(r, "zh", "md", learned) != stored.get(r.id)]
         if changed:  # only records whose Chinese summary the new names change: a second run rewrites nothing
-            _write_records(db, changed)
+            _write_records(db, [ready(r, learned=learned) for r in changed])
     return len(changed)
 
 

@@ -221,7 +221,9 @@ def test_ctrl_c_during_a_parallel_ingest_ends_quietly(tmp_path):
     folder = _corpus_copies(tmp_path / "in", copies=20)
     db = tmp_path / "kb.db"
     cmd = [sys.executable, "-m", "kb.cli", "ingest", str(folder), "--db", str(db), "--batch", "5", "--jobs", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # SIGINT as a terminal leaves it, even when the tests run in the background (a shell ignores it there)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _wait_for_committed_files(proc, db)
     if proc.poll() is not None:
         pytest.skip("the ingest ended before it could be interrupted")

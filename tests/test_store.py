@@ -61,16 +61,18 @@ def test_tables_hold_what_the_record_holds(tmp_path, seed_record):
 
 def test_summaries_worked_out_ahead_give_way_to_learned_names():
     """A worker renders summaries before the glossary's learned names are known; they are used only when
-    none of the names they asked for has been learned since."""
+    none of the names they asked for has been learned since, else made again from the record JSON."""
     from ingest.extract import extract_path
-    from kb.store import prepare, record_row
+    from kb.store import RECORD_COLUMNS, _current, ready
     from tests.conftest import CORPUS
 
     rec = next(extract_path(CORPUS / "dev" / "en-lobaplatin-tnbc.txt")).record
-    ahead = prepare(rec)
-    assert "tel" in ahead["asked"]  # an arm name no lexicon puts in Chinese
-    assert record_row(rec, {}, ahead) == record_row(rec, {})
+    ahead = ready(rec)
+    assert "tel" in ahead.asked  # an arm name no lexicon puts in Chinese
+    assert _current(ahead, {}) is ahead and _current(ahead, {"unasked": "无关"}) is ahead
     learned = {"tel": "紫杉醇联合顺铂"}
-    fresh = record_row(rec, learned)
-    assert fresh["summary_zh"] != ahead["summaries"]["summary_zh"] and "紫杉醇联合顺铂" in fresh["summary_zh"]
-    assert record_row(rec, learned, ahead) == fresh
+    fresh = ready(rec, learned=learned)
+    at = list(RECORD_COLUMNS).index("summary_zh")
+    assert fresh.row[at] != ahead.row[at] and "紫杉醇联合顺铂" in fresh.row[at]
+    again = _current(ahead, learned)
+    assert again.row == fresh.row and again.search == fresh.search and again.children == fresh.children
