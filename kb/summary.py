@@ -25,12 +25,32 @@ SEVERE = ("5", "4", "3-4", ">=3", "3")  # grades a summary's safety line reports
 _TIME_POINT = re.compile(r"^(\d+(?:\.\d+)?)-(year|month|week|day)$")
 _ZH_TIME = {"year": "年", "month": "个月", "week": "周", "day": "天"}
 _GROUP = re.compile(r"(?:组|group|arm)$", re.I)
+_P_OPS = {"<=": "≤", ">=": "≥"}
 
 
+@cache  # the lexicon is built once per process; this spares each card the import statement's lookup
 def _lex():
     from ingest.lexicon import lexicon
 
     return lexicon()
+
+
+# The lexicons' answers, remembered: lexicon() is built once per process and never changes, and a summary
+# asks for the same few words (endpoints, units, grades, drug names) record after record. Some keys are a
+# record's own text (arm names, drug classes, biomarkers), hence the bounds.
+@lru_cache(maxsize=20_000)
+def _label(kind: str, key: str, lang: str) -> str:
+    return _lex().label(kind, key, lang) or key
+
+
+@lru_cache(maxsize=20_000)
+def _zh_name(kind: str, canonical: str) -> Optional[str]:
+    return _lex().zh_name(kind, canonical)
+
+
+@lru_cache(maxsize=20_000)
+def _reword(kind: str, text: str, lang: str) -> str:
+    return _lex().reword(kind, text, lang)
 
 
 def num(value: float) -> str:
@@ -97,17 +117,17 @@ class Wording:
         self.learned = {} if learned is None else learned  # English → Chinese pairs other records taught
 
     def label(self, kind: str, key: str) -> str:
-        return self.lex.label(kind, key, self.lang) or key
+        return _label(kind, key, self.lang)
 
     # names -------------------------------------------------------------------------------------
     def drug(self, rec: Record, drug) -> str:
         if self.lang == "zh":
-            zh = (drug.name_zh or self.lex.zh_name("drug", drug.name) or _glossary(rec, drug.name)
+            zh = (drug.name_zh or _zh_name("drug", drug.name) or _glossary(rec, drug.name)
                   or self.learned.get(drug.name.lower()))
             head = zh or drug.name
             extra = [drug.name] if zh and zh != drug.name else []
             if drug.drug_class:
-                extra.append(self.lex.reword("class_word", drug.drug_class, "zh"))
+                extra.append(_reword("class_word", drug.drug_class, "zh"))
             if drug.targets:
                 extra.append("靶点：" + "、".join(drug.targets))
             return f"{head}（{'，'.join(extra)}）" if extra else head
@@ -118,18 +138,18 @@ class Wording:
     def condition(self, rec: Record, name: str) -> str:
         if self.lang == "en":
             return name
-        return (self.lex.zh_name("condition", name) or _glossary(rec, name) or self.learned.get(name.lower())
+        return (_zh_name("condition", name) or _glossary(rec, name) or self.learned.get(name.lower())
                 or name)
 
     def ae(self, rec: Record, ae) -> str:
         if self.lang == "en":
             return ae.term
-        return (self.lex.zh_name("ae", ae.term) or ae.term_zh or _glossary(rec, ae.term)
+        return (_zh_name("ae", ae.term) or ae.term_zh or _glossary(rec, ae.term)
                 or self.learned.get(ae.term.lower()) or ae.term)
 
     def arm(self, rec: Record, arm: str) -> str:
         if self.lang == "zh":
-            zh = (self.lex.zh_name("drug", arm) or self.lex.label("arm_word", arm, "zh")
+            zh = (_zh_name("drug", arm) or self.lex.label("arm_word", arm, "zh")
                   or self.learned.get(arm.lower()))
             return zh or arm
         en = self.lex.label("arm_word", arm, "en")
@@ -161,13 +181,14 @@ class Wording:
     def p(self, r: Result) -> Optional[str]:
         if r.p is None:
             return None
-        op = {"<=": "≤", ">=": "≥"}.get(r.p_op or "=", r.p_op or "=")
+        op = _P_OPS.get(r.p_op or "=", r.p_op or "=")
         return f"P{op}{num(r.p)}" if self.lang == "zh" else f"P {op} {num(r.p)}"
 
     def figure(self, rec: Record, r: Result, primary: bool) -> Figure:
         zh = self.lang == "zh"
-        endpoint = (f"{self.label('endpoint', r.endpoint)}({r.endpoint})"
-                    if zh and self.label("endpoint", r.endpoint) != r.endpoint else r.endpoint)
+        endpoint = r.endpoint
+        if zh and (word := self.label("endpoint", endpoint)) != endpoint:
+            endpoint = f"{word}({endpoint})"
         ratio = r.stat in ("hr", "or", "rr")
         value = num(r.value)
         if ratio:
@@ -233,12 +254,12 @@ def card(rec: Record, lang: str, max_secondary: int = 6, learned: Optional[dict[
     c.n_enrolled = p.n_enrolled
     c.n_analyzed = p.n_analyzed if p.n_analyzed is not None and p.n_analyzed != p.n_enrolled else None
     c.conditions = [w.condition(rec, x) for x in p.conditions]
-    c.biomarkers = [w.lex.reword("biomarker_word", b, lang) if lang == "zh" else b for b in p.biomarkers]
+    c.biomarkers = [_reword("biomarker_word", b, lang) if lang == "zh" else b for b in p.biomarkers]
     c.setting = [w.label("setting", s) for s in p.setting]
     primary = {e.name for e in rec.endpoints if e.kind == "primary"}
     c.primary_declared = bool(primary)
-    order = [e.name for e in rec.endpoints if e.kind == "primary"]
-    order += [r.endpoint for r in rec.results if r.endpoint not in order]
+    # each endpoint once: a second pass over an endpoint's results would find every figure already seen
+    order = dict.fromkeys([e.name for e in rec.endpoints if e.kind == "primary"] + [r.endpoint for r in rec.results])
     seen: set[str] = set()
     by_endpoint: dict[str, list[Result]] = {}
     for r in rec.results:
@@ -248,9 +269,10 @@ def card(rec: Record, lang: str, max_secondary: int = 6, learned: Optional[dict[
             break  # the primary endpoints come first: nothing after this is shown
         for r in by_endpoint.get(endpoint, ()):
             fig = w.figure(rec, r, endpoint in primary)
-            if str(fig) in seen:  # the same figure written twice (results and conclusions, EN and ZH)
+            text = str(fig)
+            if text in seen:  # the same figure written twice (results and conclusions, EN and ZH)
                 continue
-            seen.add(str(fig))
+            seen.add(text)
             if fig.primary:
                 c.primary.append(fig)
             elif len(c.secondary) < max_secondary:
