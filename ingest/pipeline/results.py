@@ -64,6 +64,7 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+_COUNTED = ("CR", "PR", "ORR")  # the endpoints whose responders are counted
 _SPACES = re.compile(r"\s+")
 _RATIO_WORDS = ("ratio", "Ratio", "RATIO", "risk", "Risk", "RISK", "HR", "OR", "RR", "风险比")  # in every RATIO match
 _CI_AFTER = re.compile(r"\s*(?:CI|confidence)")
@@ -178,15 +179,18 @@ class ResultFacts:
                 self.last_mention = None
                 self._part_start = sent_start
                 previous: list = []  # the result facts of the sentence before
-            mentions = _mentions(text, spans)
+            mentions = _mentions(text, spans) if spans else []
             emitted = []
             carried = not mentions and self.last_mention is not None
+            first_digit = _DIGIT.search(text, sent_start, sent_end) if mentions or carried else None
             if carried:
-                first_digit = _DIGIT.search(text, sent_start, sent_end)
                 if self.ae_context.search(text, sent_start, first_digit.start() if first_digit else sent_end):
                     carried = False  # "adverse events were nausea (33%/40%), …": figures of events, not of the endpoint before
                     self.last_mention = None
-            if mentions or carried:
+            # every figure holds a digit but an English count of responders ("one complete response"): a
+            # sentence with neither has no figure, and is not read
+            if (mentions or carried) and (first_digit is not None or (
+                    self.lang != "zh" and any(x.code in _COUNTED for x in mentions))):
                 for fig in self.sentence(text, sent_start, sent_end, mentions, doc):
                     if fig.endpoint.code != "-":
                         emitted.append(self._emit(doc, fig))
@@ -349,7 +353,7 @@ class ResultFacts:
         out = []
         pat = COUNT_ZH if self.lang == "zh" else COUNT_EN
         for x in mentions:
-            if x.code not in ("CR", "PR", "ORR"):
+            if x.code not in _COUNTED:
                 continue
             if self.lang == "zh":
                 after_m = COUNT_ZH_AFTER.match(text, x.end)
