@@ -66,6 +66,7 @@ def test_what_every_match_holds(texts):
     figure with its unit begins before the first digit of a window."""
     rng = random.Random(5)
     needs = [(results.RATIO, results._RATIO_WORDS), (results._BARE_RATIO, ("(", "[")),
+             (results._BARE_RATIO, ("p", "P")),
              (results.VALUE_CI_UNIT, ("(", "（")), (results.PROPORTION, ("0.",))]
     for text in texts:
         for pattern, strings in needs:
