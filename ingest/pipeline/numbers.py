@@ -121,12 +121,10 @@ class PValue:
 def find_p_values(text: str, start: int = 0, end: Optional[int] = None) -> list[PValue]:
     out: list[PValue] = []
     end = len(text) if end is None else end
-    # a p-value begins with its p or with "both", "all" or "each": none can begin before the first of them
     lo = max(start, 0)
-    if text.find("p", lo, end) < 0 and text.find("P", lo, end) < 0:
+    if text.find("p", lo, end) < 0 and text.find("P", lo, end) < 0:  # in every p-value
         return out
-    lo = min(i for i in (text.find(s, lo, end) for s in _P_VALUE_HEADS) if i >= 0)
-    for m in P_VALUE.finditer(text, lo, end):
+    for m in _p_value_matches(text, lo, end):
         if m.group("ns"):
             out.append(PValue(None, None, m.start(), m.end()))
             continue
@@ -139,6 +137,27 @@ def find_p_values(text: str, start: int = 0, end: Optional[int] = None) -> list[
         shared = bool(m.group("all") or m.group("all2")
                       or _ALL_BEFORE_P.search(text, max(0, m.start() - 14), m.start()))
         out.append(PValue(p, op, m.start(), m.end(), shared))
+    return out
+
+
+
+def _p_value_matches(text: str, lo: int, end: int) -> list[re.Match]:
+    """The matches of ``P_VALUE.finditer(text, lo, end)``. A p-value begins with its p or with "both", "all" or
+    "each": the pattern is tried at those places alone, in order, each after the last match. A window holds few,
+    and scanning it would try the pattern at every character."""
+    starts = []
+    for head in _P_VALUE_HEADS:
+        i = text.find(head, lo, end)
+        while i >= 0:
+            starts.append(i)
+            i = text.find(head, i + 1, end)
+    out: list[re.Match] = []
+    after = lo
+    match = P_VALUE.match
+    for at in sorted(starts):
+        if at >= after and (m := match(text, at, end)) is not None:
+            out.append(m)
+            after = m.end()
     return out
 
 

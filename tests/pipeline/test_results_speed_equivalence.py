@@ -1,5 +1,5 @@
 """`kb_results` runs a pattern only where the window holds what every match of it holds, and starts some
-scans late (a p-value at its first p/both/all/each, a figure at its first digit). Over every text of
+scans late (a p-value tried only where a p/both/all/each begins, a figure from its first digit). Over every text of
 tests/corpus, whole and in windows, and over awkward texts, that finds what running the patterns finds."""
 from __future__ import annotations
 
@@ -59,6 +59,12 @@ class _Spy:
         for m in self.pattern.finditer(text, pos, end):
             self.seen.append(m)
             yield m
+
+    def match(self, text, pos, end):
+        m = self.pattern.match(text, pos, end)
+        if m is not None:
+            self.seen.append(m)
+        return m
 
 
 def test_what_every_match_holds(texts):
