@@ -477,25 +477,22 @@ class TextIndex:
         right after an ASCII digit may be left out."""
         out = self._digits.get(first_only)
         if out is None:
-            out = []
-            text = self.text
-            if text.isascii():  # the digits are 0-9: marked in bytes, found by bytes.find
-                marked = text.encode("ascii").translate(_DIGIT_MARKS)
-                find = marked.find
-                if first_only:  # ".0": a digit after a non-digit
-                    if marked[:1] == b"0":
-                        out.append(0)
-                    i = find(b".0")
-                    while i >= 0:
-                        out.append(i + 1)
-                        i = find(b".0", i + 2)
-                else:
+            every = self._digits.get(False)
+            if every is None:
+                text = self.text
+                if text.isascii():  # the digits are 0-9: marked in bytes, found by bytes.find
+                    every = []
+                    find = text.encode("ascii").translate(_DIGIT_MARKS).find
                     i = find(48)
                     while i >= 0:
-                        out.append(i)
+                        every.append(i)
                         i = find(48, i + 1)
-            else:
-                out = [m.start() for m in _DIGIT.finditer(text)]
+                else:
+                    every = [m.start() for m in _DIGIT.finditer(text)]
+                self._digits[False] = every
+            out = every
+            if first_only and self.text.isascii():  # a digit after a non-digit
+                out = [i for i, before in zip(every, [-2, *every]) if i != before + 1]
             self._digits[first_only] = out
         return out
 

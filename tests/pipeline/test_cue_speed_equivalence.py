@@ -252,6 +252,8 @@ def test_characters_the_start_checks_take_for_sure(all_chars):
     assert all(c.isascii() for c in digits if c in "0123456789") and all(c.isdecimal() for c in digits)
     idx = prefilter.TextIndex("x1 22 ٣٤ a5")
     assert idx.digits(first_only=False) == [1, 3, 4, 6, 7, 10]
+    assert idx.digits(first_only=True) == [1, 3, 4, 6, 7, 10]  # every digit, the list of first_only=False
+    assert prefilter.TextIndex("x1 22 ٣٤ a5").digits(first_only=True) == [1, 3, 4, 6, 7, 10]
     ascii_idx = prefilter.TextIndex("1 22 a5 678")
     assert ascii_idx.digits(first_only=False) == [0, 2, 3, 6, 8, 9, 10]
     assert ascii_idx.digits(first_only=True) == [0, 2, 6, 8]
