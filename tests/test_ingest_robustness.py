@@ -183,6 +183,27 @@ def test_parallel_ingest_shares_out_one_large_file(tmp_path):
     assert _dump(one) == _dump(two)
 
 
+def test_parallel_ingest_of_mixed_input_reports_bad_files_as_one_process_does(tmp_path):
+    """Small files (read by the workers), bad ones (unreadable bytes, a truncated PubMed XML) and a large
+    export (read here and shared out) in one run: the same records, error lines and database as one
+    process gives."""
+    big, _ = _medline_export(tmp_path)
+    folder = big.parent
+    for f in sorted((CORPUS / "dev").glob("*.txt"))[:6]:
+        shutil.copy(f, folder / f.name)
+    (folder / "garbage.txt").write_bytes(bytes(range(256)) * 8)
+    xml = next(iter(sorted((CORPUS / "dev").glob("*.xml"))))
+    (folder / "truncated.xml").write_text(xml.read_text(encoding="utf-8")[:700], encoding="utf-8")
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    errors: dict[str, list] = {"one": [], "two": []}
+    a = ingest_paths([folder], one, on_error=lambda o: errors["one"].append((os.path.basename(o.path), o.error)))
+    b = ingest_paths([folder], two, jobs=2, on_error=lambda o: errors["two"].append((os.path.basename(o.path), o.error)))
+    assert a.as_dict() == b.as_dict() and a.failed >= 2 and a.stored > 16
+    assert {name for name, _ in errors["one"]} >= {"garbage.txt", "truncated.xml"}
+    assert errors["one"] == errors["two"]
+    assert _dump(one) == _dump(two)
+
+
 def test_workers_by_default_only_for_a_large_input():
     from kb.ingest_files import PARALLEL_BYTES, auto_jobs
 
