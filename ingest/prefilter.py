@@ -579,6 +579,24 @@ def index(text: str) -> TextIndex:
     return idx
 
 
+def finditer_at(pattern: re.Pattern, text: str, starts: list[int], pos: int, end: int) -> list[re.Match]:
+    """What ``pattern.finditer(text, pos, end)`` gives when every match of it begins at one of ``starts``
+    (sorted, inside the window): the pattern is tried there alone, each place after the last match."""
+    found = []
+    match = pattern.match
+    after = pos
+    for at in starts:
+        if at < after:
+            continue
+        m = match(text, at, end)
+        if m is not None:
+            after = m.end()
+            if after == at:  # an empty match (a head is never empty): let re say what follows
+                return list(pattern.finditer(text, pos, end))
+            found.append(m)
+    return found
+
+
 class Matcher:
     """Patterns searched together. :meth:`finditer` and :meth:`search` give, pattern by pattern, the
     matches ``re`` gives (same spans and groups, same order), skipping the patterns whose literal
@@ -663,20 +681,7 @@ class Matcher:
             if starts is None:
                 out.extend(p.finditer(text, pos, end))
                 continue
-            found = []
-            match = p.match
-            after = lo
-            for at in starts:
-                if at < after:
-                    continue
-                m = match(text, at, end)
-                if m is not None:
-                    after = m.end()
-                    if after == at:  # an empty match (a head is never empty): let re say what follows
-                        found = list(p.finditer(text, pos, end))
-                        break
-                    found.append(m)
-            out.extend(found)
+            out.extend(finditer_at(p, text, starts, pos, end))
         return out
 
     def search(self, text: str, pos: int, end: int) -> list[re.Match]:

@@ -126,26 +126,28 @@ def _extracted(paths: list[Path], jobs: int, expected: dict[Path, int]) -> Itera
     parallel too."""
     if jobs <= 1 or not paths:
         for path in paths:
-            for outcome in extract_path(path):
-                yield path, _made_ready(outcome)
-            yield path, None
+            yield from _work([(path, WHOLE)])
         return
+
+    def items() -> Iterator[tuple[Path, object, int]]:
+        """Each chunk item with the documents it stands for; a large file's read one by one, as it is read."""
+        for path in paths:
+            if expected.get(path, 1) <= CHUNK:
+                yield path, WHOLE, expected.get(path, 1)
+                continue
+            for read in read_outcomes(path):
+                yield path, read, 1
+            yield path, None, 0
 
     def chunks() -> Iterator[list]:
         chunk: list = []
         size = 0
-        for path in paths:
-            if expected.get(path, 1) <= CHUNK:
-                items = [(path, WHOLE)]
-                size += expected.get(path, 1)
-            else:
-                items = [*((path, read) for read in read_outcomes(path)), (path, None)]
-                size += len(items) - 1
-            for item in items:
-                chunk.append(item)
-                if size >= CHUNK:
-                    yield chunk
-                    chunk, size = [], 0
+        for path, item, documents in items():
+            chunk.append((path, item))
+            size += documents
+            if size >= CHUNK:
+                yield chunk
+                chunk, size = [], 0
         if chunk:
             yield chunk
 

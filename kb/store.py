@@ -192,7 +192,7 @@ def record_row(rec: Record, summary: dict[str, str]) -> dict:
         "abstract_zh": "\n\n".join(s.zh for s in rec.sections if s.zh) or None,
         **summary,
         "disagreements": sum(1 for x in rec.consistency if not x.agree),
-        "record_json": rec.model_dump_json(by_alias=True),  # what to_json_dict holds, serialised by pydantic itself: half the cost
+        "record_json": rec.model_dump_json(by_alias=True),  # to_json_dict's data, at half the cost
     }
 
 

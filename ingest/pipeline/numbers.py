@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from .. import prefilter
+
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
 _WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -140,25 +142,17 @@ def find_p_values(text: str, start: int = 0, end: Optional[int] = None) -> list[
     return out
 
 
-
 def _p_value_matches(text: str, lo: int, end: int) -> list[re.Match]:
     """The matches of ``P_VALUE.finditer(text, lo, end)``. A p-value begins with its p or with "both", "all" or
-    "each": the pattern is tried at those places alone, in order, each after the last match. A window holds few,
-    and scanning it would try the pattern at every character."""
+    "each": the pattern is tried at those places alone. A window holds few, and scanning it would try the
+    pattern at every character (the prefilter cannot read these heads through the pattern's look-behind)."""
     starts = []
     for head in _P_VALUE_HEADS:
         i = text.find(head, lo, end)
         while i >= 0:
             starts.append(i)
             i = text.find(head, i + 1, end)
-    out: list[re.Match] = []
-    after = lo
-    match = P_VALUE.match
-    for at in sorted(starts):
-        if at >= after and (m := match(text, at, end)) is not None:
-            out.append(m)
-            after = m.end()
-    return out
+    return prefilter.finditer_at(P_VALUE, text, sorted(starts), lo, end)
 
 
 # ---- n/N ----------------------------------------------------------------------------------------------------
