@@ -107,16 +107,8 @@ def _load_tokenizer(lang: str) -> None:
 
 def _tokenize_share(files: list[Path], lang: str, barrier, queue) -> None:
     """A worker process: read its files, wait for the others, tokenize; reports (docs, start, end)."""
-    from ingest.document import ReadError
-    from ingest.readers import read_path
-
     _load_tokenizer(lang)
-    raws = []
-    for f in files:
-        try:
-            raws += list(read_path(f))
-        except ReadError:
-            continue
+    raws = [doc for f in files for doc in _read(f)]
     texts = [p.text for r in raws for p in r.paragraphs]
     barrier.wait()
     start = time.monotonic()
@@ -125,19 +117,24 @@ def _tokenize_share(files: list[Path], lang: str, barrier, queue) -> None:
     queue.put((len(raws), start, time.monotonic()))
 
 
+def _read(path: Path) -> list:
+    """A file's documents; none from a file that cannot be read."""
+    from ingest.document import ReadError
+    from ingest.readers import read_path
+
+    try:
+        return list(read_path(path))
+    except ReadError:
+        return []
+
+
 def _extract_files(files: list[Path]) -> int:
     """Read and extract the files in a worker process; returns how many documents."""
-    from ingest.document import ReadError
     from ingest.extract import extract_document
-    from ingest.readers import read_path
 
     n = 0
     for f in files:
-        try:
-            raws = list(read_path(f))
-        except ReadError:
-            continue
-        for raw in raws:
+        for raw in _read(f):
             extract_document(raw)
             n += 1
     return n
@@ -145,15 +142,6 @@ def _extract_files(files: list[Path]) -> int:
 
 def stage(name: str, lang: str, folder: Path, jobs: int) -> dict:
     """Run one stage in this process; returns docs and seconds."""
-    from ingest.document import ReadError
-    from ingest.readers import read_path as _read
-
-    def read_path(f):
-        try:
-            return list(_read(f))
-        except ReadError:
-            return []
-
     files = sorted(folder.glob("*.txt"))
     if name == "tokenizer" and jobs > 1:  # N processes, each with its share of the texts read beforehand
         import multiprocessing
@@ -169,7 +157,7 @@ def stage(name: str, lang: str, folder: Path, jobs: int) -> dict:
         return {"docs": sum(g[0] for g in got), "seconds": max(g[2] for g in got) - min(g[1] for g in got)}
     if name == "tokenizer":
         _load_tokenizer(lang)
-        raws = [doc for f in files for doc in read_path(f)]
+        raws = [doc for f in files for doc in _read(f)]
         return _timed(_TOKENIZER[0], [p.text for r in raws for p in r.paragraphs], len(raws))
     if name == "extract" and jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
