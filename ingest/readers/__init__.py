@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import html
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -55,16 +56,26 @@ def decode(data: bytes) -> str:
     return text
 
 
+_RIS_TAG = re.compile(r"^TY\s{1,2}- ", re.M)
+_MEDLINE_PMID = re.compile(r"^PMID-\s*\d+", re.M)
+_MEDLINE_TAG = re.compile(r"^(?:TI|AB|FAU)\s{0,2}- ", re.M)
+_TAGS = ("TY", "PMID-", "TI", "AB", "FAU")  # what the three patterns above open with
+_TAG_AFTER_NEWLINE = re.compile(r"\n(?:TY|PMID-|TI|AB|FAU)")  # opens with "\n": a quick scan for it
+
+
 def detect_format(text: str, path: str) -> str:
     head = text.lstrip()[:2000]
     if head.startswith("<") and re.search(r"<(?:PubmedArticleSet|PubmedArticle|MedlineCitation)\b", text[:20000]):
         return "pubmed-xml"
     if head.startswith("<"):
         raise ReadError("XML that is not a PubMed article set")
-    if re.search(r"^TY\s{1,2}- ", head, re.M):
-        return "ris"
-    if re.search(r"^PMID-\s*\d+", head, re.M) or re.search(r"^(?:TI|AB|FAU)\s{0,2}- ", head, re.M):
-        return "medline"
+    # A pattern that opens with a re.M "^" is tried at every place of the head: they are tried only when
+    # one of their tags starts the head or a line of it, the only places where they can match.
+    if head.startswith(_TAGS) or _TAG_AFTER_NEWLINE.search(head):
+        if _RIS_TAG.search(head):
+            return "ris"
+        if _MEDLINE_PMID.search(head) or _MEDLINE_TAG.search(head):
+            return "medline"
     return "digest"
 
 
@@ -73,16 +84,43 @@ def read_text(text: str, path: str) -> Iterator[RawDocument]:
     yield from READERS[detect_format(text, path)](text, path)
 
 
-def read_path(path: str | Path) -> Iterator[RawDocument]:
-    """Every document in the file at ``path``."""
+def _os_path(path: str | Path) -> str:
+    """The name the file is opened by: what Path(path) makes of ``path``, without making a Path of a name
+    it would keep as it is (Path drops empty and "." parts: "a/" is "a", "a/." is "a", "" is ".")."""
+    if isinstance(path, str) and path and "//" not in path and "/." not in path and not path.startswith("./") \
+            and not path.endswith("/"):
+        return path
+    return str(Path(path))
+
+
+def _read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, its size checked first (by the open file: one look-up of the name, not two)."""
+    try:
+        f = open(_os_path(path), "rb", buffering=0)  # read whole: no buffer (nor its isatty call)
+    except OSError:
+        pass  # below, the steps as they were, so that the error is the one they gave
+    else:
+        with f:
+            try:
+                size = os.fstat(f.fileno()).st_size
+                if size > MAX_BYTES:
+                    raise ReadError(f"file too large ({size} bytes > {MAX_BYTES})")
+                return f.read()
+            except OSError as exc:
+                raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
     p = Path(path)
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise ReadError(f"file too large ({size} bytes > {MAX_BYTES})")
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
+
+
+def read_path(path: str | Path) -> Iterator[RawDocument]:
+    """Every document in the file at ``path``."""
+    data = _read_bytes(path)
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
