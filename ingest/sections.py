@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Optional
 
@@ -64,8 +65,16 @@ def _bare_headings() -> set[str]:
 
 
 @lru_cache(maxsize=1024)  # headings as matched: a few dozen spellings occur
-def _role(heading: str) -> str:
-    return _role_of_heading()[re.sub(r"\s+", " ", heading.strip().lower())]
+def _role(heading: str) -> Optional[str]:
+    """The role of a heading as matched. The patterns match case-blind, and so also letters whose lower
+    case is not the ASCII one ("İntroduction", "ReſULTS"): those are folded to ASCII before the look-up,
+    and a heading still unknown gives no role rather than an error."""
+    roles = _role_of_heading()
+    key = re.sub(r"\s+", " ", heading.strip().lower())
+    if key not in roles:
+        folded = unicodedata.normalize("NFKD", heading.strip().casefold())
+        key = re.sub(r"\s+", " ", "".join(c for c in folded if not unicodedata.combining(c)))
+    return roles.get(key)
 
 
 def split_headings(text: str, lang: str) -> list[Paragraph]:

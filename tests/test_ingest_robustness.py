@@ -30,6 +30,31 @@ def test_encodings_give_the_same_record(tmp_path, seed_record, encoding):
         assert record[field] == seed_record[field], field
 
 
+@pytest.mark.parametrize("data", [
+    "Objective: text".encode("utf-16-le") + b"x",  # UTF-16 cut at an odd byte
+    "\ufeffObjective: text".encode("utf-16") + b"x",
+    b"\xef\xbb\xbf\xffObjective",  # a UTF-8 BOM before bytes that are not UTF-8
+])
+def test_bytes_that_break_the_encoding_their_marks_announce_are_one_error(tmp_path, data):
+    path = tmp_path / "broken.txt"
+    path.write_bytes(data)
+    outcomes = list(extract_path(path))
+    assert len(outcomes) == 1 and outcomes[0].record is None
+    assert outcomes[0].error.startswith("not valid UTF-"), outcomes[0].error
+
+
+def test_a_heading_in_letters_that_fold_to_ascii_is_read_not_a_crash(tmp_path):
+    # case-blind, "İntroduction" (dotted capital I) matches the heading "introduction"; its lower case does not
+    path = tmp_path / "dotted.txt"
+    path.write_text("İntroduction: Patients with advanced non-small cell lung cancer need better treatments after "
+                    "chemotherapy. Methods: In this phase 2 trial we enrolled 40 patients who received gefitinib "
+                    "250 mg daily until progression. Results: The objective response rate was 30% and the median "
+                    "progression-free survival was 5.1 months.\n", encoding="utf-8")
+    outcome = next(extract_path(path))
+    assert outcome.error is None, outcome.error
+    assert [s.role for s in outcome.record.sections] == ["background", "methods", "results"]
+
+
 def test_html_entities_are_decoded(tmp_path):
     text = SEED.read_text(encoding="utf-8").replace("95% CI:1.8, 3.7", "95% CI:1.8, 3.7").replace(
         "The median PFS", "The median&nbsp;PFS")

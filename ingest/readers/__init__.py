@@ -36,13 +36,13 @@ READERS: dict[str, Reader] = {"digest": _digest, "pubmed-xml": read_pubmed_xml, 
 def decode(data: bytes) -> str:
     """Text of a file: BOMs, UTF-8, UTF-16 and GB18030 are recognised; binary is an error."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8")
+        return _strict(data[3:], "utf-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        return _strict(data, "utf-16")
     if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
-        return data.decode("utf-16-le")
+        return _strict(data, "utf-16-le")
     if len(data) >= 4 and data[0:4:2] == b"\x00\x00" and data[1:4:2] != b"\x00\x00":
-        return data.decode("utf-16-be")
+        return _strict(data, "utf-16-be")
     if b"\x00" in data[:4096]:
         raise ReadError("binary file, not text")
     try:
@@ -61,6 +61,15 @@ _MEDLINE_PMID = re.compile(r"^PMID-\s*\d+", re.M)
 _MEDLINE_TAG = re.compile(r"^(?:TI|AB|FAU)\s{0,2}- ", re.M)
 _TAGS = ("TY", "PMID-", "TI", "AB", "FAU")  # what the three patterns above open with
 _TAG_AFTER_NEWLINE = re.compile(r"\n(?:TY|PMID-|TI|AB|FAU)")  # opens with "\n": a quick scan for it
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    """``data`` decoded as the encoding its marks announce; bytes that are not that (a UTF-16 file cut
+    at an odd byte, a UTF-8 BOM before other bytes) are the file's error, not a crash."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"not valid {exc.encoding.upper()} text (byte {exc.start})") from None
 
 
 def detect_format(text: str, path: str) -> str:
