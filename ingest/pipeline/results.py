@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..lexicon import lexicon
+from ..prefilter import finditer_at
 from .facts import add_fact, sentence_bounds, terms_by_sentence, text_of
 from .numbers import BARE_RANGE, FRACTION, NUM, WORD_NUMBER, CIValue, as_int_or_float, find_ci, find_p_values, to_number
 
@@ -64,6 +65,8 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+# where a number PAIR, VALUE and VALUE_CI_UNIT read can begin: a digit or "." their look-behind allows
+_NUMBER_START = re.compile(r"[\d.](?<![A-Za-z0-9.\-/][\d.])")
 _COUNTED = ("CR", "PR", "ORR")  # the endpoints whose responders are counted
 _SPACES = re.compile(r"\s+")
 _RATIO_WORDS = ("ratio", "Ratio", "RATIO", "risk", "Risk", "RISK", "HR", "OR", "RR", "风险比")  # in every RATIO match
@@ -265,31 +268,37 @@ class ResultFacts:
     def _figures(self, text, s0, s1, fenced, mentions) -> list[Figure]:
         out: list[Figure] = []
         self._pair_of: dict[int, Figure] = {}
+        # the characters a fence (CI, p-value) or a figure already covers, marked 1 (every span is inside the
+        # sentence and not empty): a place is free when the window over it holds no mark
+        taken = bytearray(s1 - s0)
+        for a, b in fenced:
+            taken[a - s0:b - s0] = b"\x01" * (b - a)
 
         def free(a: int, b: int) -> bool:
-            return not any(a < e and s < b for s, e in fenced) and not any(a < f.end and f.start < b for f in out)
+            return taken.find(1, a - s0, b - s0) < 0
 
-        sent = text[s0:s1]  # looked into by ``in``: cheaper than ``text.find`` with bounds, string after string
-
-        def holds(*strings: str) -> bool:
-            return any(x in sent for x in strings)
+        def add(fig: Figure) -> None:
+            out.append(fig)
+            taken[fig.start - s0:fig.end - s0] = b"\x01" * (fig.end - fig.start)
 
         # a pattern is run only where the sentence holds what each of its matches holds: every figure a digit,
         # a ratio its name, a bare ratio "(" or "[" and its p, a figure with its CI before the unit "(" or "（", a
-        # proportion "0."; a figure with its unit begins with its number (or the "." of ".5"), so its scan
-        # starts just before the first digit
+        # proportion "0."; a figure with its unit begins with its number (a digit, or the "." of ".5") where
+        # no letter, digit, ".", "-" or "/" comes before it: those patterns are tried at such places alone
         first_digit = _DIGIT.search(text, s0, s1)
-        digit = first_digit is not None
-        lo = max(s0, first_digit.start() - 1) if digit else s0
-        ratios = RATIO.finditer(text, s0, s1) if digit and holds(*_RATIO_WORDS) else ()
-        for m in ratios:
-            if free(m.start("v"), m.end("v")):
-                kind = _RATIO_KIND[_SPACES.sub(" ", m.group("kind").lower())]
-                out.append(Figure(m.start("v"), m.end("v"), float(m.group("v")), "ratio", stat=kind))
+        if first_digit is None:
+            return sorted(self._counts(text, mentions, fenced, out), key=lambda f: f.start)
+        sent = text[s0:s1]  # looked into by ``in``: cheaper than ``text.find`` with bounds, string after string
+        if any(x in sent for x in _RATIO_WORDS):
+            for m in RATIO.finditer(text, s0, s1):
+                if free(m.start("v"), m.end("v")):
+                    kind = _RATIO_KIND[_SPACES.sub(" ", m.group("kind").lower())]
+                    add(Figure(m.start("v"), m.end("v"), float(m.group("v")), "ratio", stat=kind))
         # "(HR 0.71, 95% CI 0.58-0.88; p=0.0008) and for X versus Y (0.61, 0.49-0.75; p<0.0001)": once a text has
         # named its ratio, a bare "(value, low-high; p" is another one of the same kind
         named = []
-        if digit and holds("(", "[") and holds("p", "P") and _BARE_RATIO.search(text, s0, s1):
+        bracket = "(" in sent or "[" in sent
+        if bracket and ("p" in sent or "P" in sent) and _BARE_RATIO.search(text, s0, s1):
             if self._ratios[0] is not text:  # the named ratios of this text, found once, when first wanted
                 found = RATIO.finditer(text) if any(x in text for x in _RATIO_WORDS) else ()
                 self._ratios = (text, [(m.start(), m.group("kind")) for m in found])
@@ -301,35 +310,40 @@ class ResultFacts:
                     fig = Figure(m.start("v"), m.end("v"), float(m.group("v")), "ratio", stat=kind)
                     fig.ci = {"level": 95, "low": as_int_or_float(float(m.group("low"))),
                               "high": as_int_or_float(float(m.group("high")))}
-                    out.append(fig)
-        for m in PAIR.finditer(text, lo, s1) if digit else ():
+                    add(fig)
+        lo = max(s0, first_digit.start() - 1)
+        starts = [m.start() for m in _NUMBER_START.finditer(text, lo, s1)]
+        for m in finditer_at(PAIR, text, starts, lo, s1):
             if free(m.start(), m.end()):
                 unit = unit_of(m.group("u"))
                 a = Figure(m.start("v1"), m.end("v1"), float(m.group("v1").replace(",", "")), unit)
                 b = Figure(m.start("v2"), m.end(), float(m.group("v2").replace(",", "")), unit)
                 a.qualifiers, b.qualifiers = [], []
                 a.tail, b.tail = 0, 0
-                out += [a, b]
+                add(a)
+                add(b)
                 self._pair_of[id(a)] = b
-        for m in VALUE.finditer(text, lo, s1) if digit else ():
+        for m in finditer_at(VALUE, text, starts, lo, s1):
             if free(m.start(), m.end()):
                 unit = unit_of(m.group("u"))
                 if unit in ("mg", "mg/m2", "mg/kg", "days", "years") and not self._dose_endpoint(text, m, mentions):
                     continue
                 if unit != "%" and self.time_before.search(text, max(s0, m.start() - 16), m.start()):
                     continue  # "at 3 months", "within 3 months": a time point, not a figure
-                out.append(Figure(m.start(), m.end(), float(m.group("v").replace(",", "")), unit))
-        for m in VALUE_CI_UNIT.finditer(text, lo, s1) if digit and holds("(", "（") else ():
-            if free(m.start("v"), m.end("v")):
-                unit = unit_of(m.group("u"))
-                out.append(Figure(m.start("v"), m.end("v"), float(m.group("v").replace(",", "")), unit))
-                # "9.0(95%CI:8.2~9.8)和10.5(95%CI:9.0~12.0)个月": the unit written once for both
-                head = _CI_PAIR_HEAD.search(text, max(s0, m.start() - 60), m.start())
-                if head and free(head.start("v"), head.end("v")):
-                    out.append(Figure(head.start("v"), head.end("v"), float(head.group("v").replace(",", "")), unit))
-        for m in PROPORTION.finditer(text, s0, s1) if holds("0.") else ():  # "5年無病存活率為0.78": a rate as a proportion
-            if free(m.start("v"), m.end("v")):
-                out.append(Figure(m.start("v"), m.end("v"), float(m.group("v")), None, stat="rate"))
+                add(Figure(m.start(), m.end(), float(m.group("v").replace(",", "")), unit))
+        if "(" in sent or "（" in sent:
+            for m in finditer_at(VALUE_CI_UNIT, text, starts, lo, s1):
+                if free(m.start("v"), m.end("v")):
+                    unit = unit_of(m.group("u"))
+                    add(Figure(m.start("v"), m.end("v"), float(m.group("v").replace(",", "")), unit))
+                    # "9.0(95%CI:8.2~9.8)和10.5(95%CI:9.0~12.0)个月": the unit written once for both
+                    head = _CI_PAIR_HEAD.search(text, max(s0, m.start() - 60), m.start())
+                    if head and free(head.start("v"), head.end("v")):
+                        add(Figure(head.start("v"), head.end("v"), float(head.group("v").replace(",", "")), unit))
+        if "0." in sent:  # "5年無病存活率為0.78": a rate as a proportion
+            for m in PROPORTION.finditer(text, s0, s1):
+                if free(m.start("v"), m.end("v")):
+                    add(Figure(m.start("v"), m.end("v"), float(m.group("v")), None, stat="rate"))
         out += self._counts(text, mentions, fenced, out)
         return sorted(out, key=lambda f: f.start)
 

@@ -9,6 +9,7 @@ import pytest
 
 from ingest.pipeline import numbers, results
 from ingest.pipeline.numbers import P_VALUE, find_ci, find_p_values
+from ingest.prefilter import finditer_at
 from tests.pipeline.test_cue_speed_equivalence import corpus_texts, windows
 
 AWKWARD = [
@@ -17,6 +18,7 @@ AWKWARD = [
     "HR 0.71 (0.58-0.88; p=0.0008) and (0.61, 0.49-0.75; p<0.0001)", "ORR 45%, HR0.5", "风险比为0.62",
     "the OR was 2.1 (1.1-3.0)", "RR 1.4; relative risk 1.2, odds ratio [adjusted] 0.8",
     "有效率为0.78，9.0(95%CI:8.2~9.8)和10.5(95%CI:9.0~12.0)个月", "１２%", "a .5 mg/kg dose, .7%",
+    "x3 months, 3/4 months, -5%, 1.2.3%, ..5%, ١٢%, 5 vs 6 months, 7和8个月, 2 (1-3) months",
 ]
 
 
@@ -69,7 +71,7 @@ class _Spy:
 
 def test_what_every_match_holds(texts):
     """The strings the guards in ResultFacts._figures look for are in every match of their pattern, and no
-    figure with its unit begins before the first digit of a window."""
+    figure with its unit begins before the first digit of a window, nor anywhere _NUMBER_START does not find."""
     rng = random.Random(5)
     needs = [(results.RATIO, results._RATIO_WORDS), (results._BARE_RATIO, ("(", "[")),
              (results._BARE_RATIO, ("p", "P")),
@@ -84,6 +86,11 @@ def test_what_every_match_holds(texts):
             if first is None:
                 continue
             lo = max(start, first.start() - 1)
+            starts = [m.start() for m in results._NUMBER_START.finditer(text, lo, end)]
             for pattern in (results.PAIR, results.VALUE, results.VALUE_CI_UNIT):
-                assert [m.span() for m in pattern.finditer(text, lo, end)] == \
-                       [m.span() for m in pattern.finditer(text, start, end)], (pattern.pattern, text, start, end)
+                plain = [(m.span(), m.groups()) for m in pattern.finditer(text, start, end)]
+                assert [(m.span(), m.groups()) for m in pattern.finditer(text, lo, end)] == plain, \
+                    (pattern.pattern, text, start, end)
+                # tried only where a number can begin (prefilter.finditer_at), as _figures does
+                assert [(m.span(), m.groups()) for m in finditer_at(pattern, text, starts, lo, end)] == plain, \
+                    (pattern.pattern, text, start, end)
