@@ -31,7 +31,9 @@ def _stem_words(stems: tuple[str, ...]) -> re.Pattern:
         any_case = "".join(f"[{c.upper()}{c}]" if "a" <= c <= "z" else re.escape(c) for c in stem)
         by_length.setdefault(len(stem), []).append(any_case)
     endings = "|".join(f"(?<={'|'.join(forms)})" for _, forms in sorted(by_length.items()))
-    return re.compile(rf"(?<![A-Za-z0-9])[A-Za-z]{{4,}}+(?![A-Za-z0-9])(?:{endings})")
+    # "(?<![A-Za-z0-9])[A-Za-z]{4,}+" written from its first letter, so that re skips to a letter (a character-set
+    # prefix) instead of trying the look-behind at every character of a Chinese text
+    return re.compile(rf"[A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z]{{3,}}+(?![A-Za-z0-9])(?:{endings})")
 
 
 def term_table(lex: Lexicon, lang: str) -> dict[str, dict[str, str]]:

@@ -17,6 +17,10 @@ EN_PHASE = re.compile(
 ZH_PHASE = re.compile(
     rf"(?<![年\d])(?P<p>{_P})\s*(?P<s>[abAB])?(?:\s*(?:/|-|~|、)\s*(?P<p2>{_P})(?P<s2>[abAB])?)?\s*期"
     r"(?=\s*(?:临床)?[^。，,；;]{0,6}?(?:试验|研究|临床试验))")
+# ZH_PHASE begins with a look-behind, so re would try it at every character; every match ends in a phase's last
+# character, spaces and 期 (what this finds, a character set first: a quick scan), and most texts have none
+# ("生存期" has 期 after another character)
+_ZH_PHASE_END = re.compile(r"[IV1-4ⅠⅡⅢⅣabAB]\s*期")
 # EN_PHASE begins with \b, so re would try it at every character: the prefilter tries it where "phase" is
 _EN_PHASE = prefilter.Matcher([EN_PHASE])
 
@@ -50,7 +54,10 @@ class TrialFacts:
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        phases = ZH_PHASE.finditer(text) if self.lang == "zh" else _EN_PHASE.finditer(text, 0, len(text))
+        if self.lang == "zh":
+            phases = ZH_PHASE.finditer(text) if _ZH_PHASE_END.search(text) else ()
+        else:
+            phases = _EN_PHASE.finditer(text, 0, len(text))
         for m in phases:
             canon, detail = parse_phase(m)
             add_fact(doc, "phase", {"phase": canon, "detail": detail}, m.start(), m.end())

@@ -32,7 +32,7 @@ def resplit(tokens: Iterable[str]) -> list[str]:
                 append(tok)
             elif tok:
                 extend(cut(tok))
-        elif han(tok):
+        elif "\u4e00" <= tok[0] <= "\u9fd5" or han(tok):  # most words begin with a Han character: no regex call
             append(tok)
         else:
             extend(cut(tok))

@@ -1,0 +1,42 @@
+"""Patterns rewritten so that ``re`` can skip ahead (a literal or character-set first) instead of trying a
+look-behind at every character of a Chinese text, and quick checks that let a whole-text scan be skipped: the
+same matches as the patterns they stand for, over every text of tests/corpus and random strings."""
+from __future__ import annotations
+
+import random
+import re
+
+from ingest import text as text_mod
+from ingest.lexicon import lexicon
+from ingest.pipeline import terms, trial
+from tests.pipeline.test_cue_speed_equivalence import corpus_texts
+
+
+def _texts(alphabet: list[str], n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return corpus_texts() + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(n)]
+
+
+def test_stem_words_as_written_from_the_look_behind():
+    stems = tuple(s.stem for s in lexicon().drug_stems)
+    fast = terms._stem_words(stems)
+    plain = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{4,}+" + fast.pattern[len(r"[A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z]{3,}+"):])
+    alphabet = list("abmAB19 .-/中x") + ["mab", "tinib", "umab", "Grel", "zumab", "ciclib", "éa", "K"]
+    for text in _texts(alphabet, 50_000, 3):
+        for pos in (0, 1, 5):
+            assert [m.span() for m in fast.finditer(text, pos)] == [m.span() for m in plain.finditer(text, pos)], text
+
+
+def test_spaced_thousands_quick_check():
+    plain = re.compile(r"\d \d{3}")
+    alphabet = list("12 3a,.例\n\t") + ["1 234", "12 345", "１", "٣", "\u3000"]
+    for text in _texts(alphabet, 100_000, 7):
+        assert bool(text_mod._SPACED_QUICK.search(text)) == bool(plain.search(text)), text
+
+
+def test_every_chinese_phase_has_its_end():
+    """A text without what _ZH_PHASE_END finds has no ZH_PHASE match: its scan is skipped."""
+    alphabet = list("IVab 1234ⅠⅡⅢⅣ期年/-~、临床试验研究。\n") + ["期临床试验", "Ⅱ期", "II 期", "1b/2 期研究"]
+    for text in _texts(alphabet, 200_000, 5):
+        if trial.ZH_PHASE.search(text):
+            assert trial._ZH_PHASE_END.search(text), text
