@@ -48,24 +48,48 @@ if not Doc.has_extension("facts"):
     Doc.set_extension("facts", getter=facts_of)
 
 
-def set_terms(doc: Doc, spans: list[Span]) -> None:
-    """Mark the lexicon terms (``doc.spans["kb_terms"]``) and keep the Spans, by label, for :func:`terms_of`."""
+class Term:
+    """One lexicon term `kb_terms` marked, as the components read it: a Span's token and character offsets,
+    label (the kind), canonical value (``kb_id_``) and text, under a Span's names but as plain values (a Span
+    looks its label and value up in the string store at every read, and builds its text from new Tokens), and
+    without a reference back to the Doc: Spans kept in ``doc.user_data`` made a reference cycle, so every Doc
+    waited for the cyclic garbage collector, whose passes that garbage set off cost more than freeing it."""
+
+    __slots__ = ("start", "end", "start_char", "end_char", "label_", "kb_id_", "text")
+
+    def __init__(self, start: int, end: int, start_char: int, end_char: int, label_: str, kb_id_: str, text: str):
+        self.start, self.end, self.start_char, self.end_char = start, end, start_char, end_char
+        self.label_, self.kb_id_, self.text = label_, kb_id_, text
+
+    @classmethod
+    def of(cls, span: Span) -> Term:
+        return cls(span.start, span.end, span.start_char, span.end_char, span.label_, span.kb_id_, span.text)
+
+    def __repr__(self) -> str:
+        return f"Term({self.text!r}, {self.label_}, {self.kb_id_!r}, {self.start_char}-{self.end_char})"
+
+
+def set_terms(doc: Doc, spans: list[Span], terms: list[Term] | None = None) -> None:
+    """Mark the lexicon terms (``doc.spans["kb_terms"]``) and keep them, by label, for :func:`terms_of`;
+    ``terms``: the same terms as :class:`Term` when the caller has them (else read off the Spans)."""
     doc.spans["kb_terms"] = spans
-    by_label: dict = {None: spans}
-    for span in spans:
-        by_label.setdefault(span.label_, []).append(span)
+    if terms is None:
+        terms = [Term.of(span) for span in spans]
+    by_label: dict = {None: terms}
+    for term in terms:
+        by_label.setdefault(term.label_, []).append(term)
     doc.user_data["kb_terms_by_label"] = by_label
     doc.user_data.pop("kb_terms_by_sentence", None)
 
 
-def terms_of(doc: Doc, label: str | None = None) -> list[Span]:
-    """The lexicon terms `kb_terms` marked, as Spans made once (reading ``doc.spans`` makes new ones)."""
+def terms_of(doc: Doc, label: str | None = None) -> list[Term]:
+    """The lexicon terms `kb_terms` marked (of one label, or all), in text order."""
     if "kb_terms_by_label" not in doc.user_data:
         set_terms(doc, list(doc.spans.get("kb_terms", [])))
     return doc.user_data["kb_terms_by_label"].get(label, [])
 
 
-def terms_by_sentence(doc: Doc, label: str) -> list[list[Span]]:
+def terms_by_sentence(doc: Doc, label: str) -> list[list[Term]]:
     """The lexicon terms of ``label`` that start in each sentence of :func:`sentence_bounds`, in their order;
     sorted into sentences once per Doc and label."""
     cache = doc.user_data.setdefault("kb_terms_by_sentence", {})
@@ -75,7 +99,7 @@ def terms_by_sentence(doc: Doc, label: str) -> list[list[Span]]:
     return out
 
 
-def spans_by_sentence(spans: list[Span], bounds: list[tuple[int, int]]) -> list[list[Span]]:
+def spans_by_sentence(spans: list, bounds: list[tuple[int, int]]) -> list[list]:
     """The spans that start in each sentence, in their order."""
     starts = [a for a, _ in bounds]
     out: list[list[Span]] = [[] for _ in bounds]

@@ -6,9 +6,9 @@ from bisect import bisect_right
 
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from .facts import add_fact, terms_of, text_of
+from .facts import Term, add_fact, terms_of, text_of
 
 # the English name in brackets right after a Chinese term: one to six words, or "name, ABBR"
 BRACKETED = re.compile(
@@ -26,7 +26,7 @@ MAX_CHARS = 15
 class GlossaryFacts:
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        term_ends: dict[int, Span] | None = None
+        term_ends: dict[int, Term] | None = None
         starts: list[int] = []
         ends: list[int] = []
         for m in BRACKETED.finditer(text):

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..lexicon import lexicon
 from ..prefilter import finditer_at
-from .facts import add_fact, sentence_bounds, terms_by_sentence, text_of
+from .facts import Term, add_fact, sentence_bounds, terms_by_sentence, text_of
 from .numbers import BARE_RANGE, FRACTION, NUM, WORD_NUMBER, CIValue, as_int_or_float, find_ci, find_p_values, to_number
 
 UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": "months", "mos": "months",
@@ -734,7 +734,7 @@ def unit_of(raw: str) -> str:
     return UNITS.get(raw) or UNITS[raw.rstrip("s")]
 
 
-def _mentions(text: str, spans: list[Span]) -> list[Mention]:
+def _mentions(text: str, spans: list[Term]) -> list[Mention]:
     """Endpoint mentions; one in brackets right after another ("客观缓解率(CR+PR)", "rate (ORR)") is a
     definition of the first and counts as it."""
     out: list[Mention] = []

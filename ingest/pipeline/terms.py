@@ -15,7 +15,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..lexicon import Lexicon, lexicon
-from .facts import set_terms, text_of
+from .facts import Term, set_terms, text_of
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SPACES = re.compile(r"\s+")
@@ -113,7 +113,9 @@ class TermMatcher:
             found += self._elided(doc, text, [t for t in found if t.label == "AE"])
         kept = _longest_first(sorted(found, key=lambda t: _PRIORITY[t.label]))
         spans = [Span(doc, t.start, t.end, label=t.label, kb_id=t.kb_id) for t in kept]
-        set_terms(doc, spans)  # read by the later components through terms_of
+        terms = [Term(t.start, t.end, t.start_char, t.end_char, t.label, t.kb_id, text[t.start_char:t.end_char])
+                 for t in kept]
+        set_terms(doc, spans, terms)  # read by the later components through terms_of
         return doc
 
     def _elided(self, doc: Doc, text: str, found: list[_Term]) -> list[_Term]:

@@ -360,3 +360,36 @@ def test_a_ratio_named_at_a_sentence_start():
     assert [(r.endpoint, r.value, r.stat) for r in rec.results] == [("OS", 0.61, "hr")]
     rec = _sectioned("Overall survival was 12 or 13 months with drug or placebo (P=0.04).")
     assert all(r.stat != "or" for r in rec.results)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Median PFS with osimertinib was 18.9 months in EGFR-mutant non-small-cell lung cancer; grade 3 rash in 5%.", "en"),
+    ("奥希替尼组中位无进展生存期为18.9个月，客观缓解率为80%，3级皮疹发生率为5%。", "zh"),
+])
+def test_terms_read_as_the_spans_mark_them(text, lang):
+    """The components read the terms as plain Term values: the same offsets, label, value and text as the
+    Spans in doc.spans["kb_terms"]."""
+    from ingest.pipeline.facts import terms_of
+
+    doc = nlp_for(lang)((normalize_zh if lang == "zh" else normalize)(text))
+    spans = list(doc.spans["kb_terms"])
+    assert len(spans) >= 3
+    assert [(t.start, t.end, t.start_char, t.end_char, t.label_, t.kb_id_, t.text) for t in terms_of(doc)] == \
+           [(s.start, s.end, s.start_char, s.end_char, s.label_, s.kb_id_, s.text) for s in spans]
+
+
+def test_a_doc_is_freed_without_the_cyclic_collector():
+    """Nothing a component keeps in the Doc refers back to it, so it is freed as soon as it is dropped."""
+    import gc
+    import weakref
+
+    nlp = nlp_for("zh")
+    gc.disable()
+    try:
+        doc = nlp(normalize_zh("奥希替尼组中位无进展生存期为18.9个月(95%CI:12.1~25.3)，客观缓解率为80%，P<0.05。"))
+        assert facts_of(doc)
+        ref = weakref.ref(doc)
+        del doc
+        assert ref() is None
+    finally:
+        gc.enable()
