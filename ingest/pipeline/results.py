@@ -55,6 +55,7 @@ _NOT_RESULT_AFTER = re.compile(r"^\s*\)?\s*(?:of\s+(?:the\s+)?patients\s+(?:had|
                                r"improvement|relative|lower|higher|dose|change|loss|gain)\b)", re.I)
 # "≥ 5% decline", "more than 50%": a threshold, not a result
 _THRESHOLD_BEFORE = re.compile(r"(?:[≥≤<>]=?|at\s+least|more\s+than|less\s+than|greater\s+than|up\s+to|over|超过|大于|小于|以上)\s*$", re.I)
+_THRESHOLD_LAST = "≥≤<>=tTnNoOrR过于上"  # the last character of each threshold (what _ends_in looks for)
 
 
 # "其靶病灶缩小了100%", "reduced by 50%": a change in size, not a result
@@ -88,6 +89,13 @@ _AND_GAP = re.compile(r"\s*(?:and|和|及|与|、)\s*")
 _OF_TOTAL_AFTER = re.compile(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]\s*(?:of|/)\s*(?P<N>\d+|" + WORD_NUMBER.pattern + r")\b",
                              re.I)
 _COUNT_BEFORE = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", re.I)
+# The same two without the number words, for a text with no letter (a Chinese one, mostly), where no word can match:
+# re tries every word at every character, in any case, and then skips to the digits alone
+_COUNT_BEFORE_SHARE_DIGITS = re.compile(r"(?:\d+)\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$",
+                                        re.I)
+_COUNT_BEFORE_DIGITS = re.compile(r"(?P<n>\d+)\s*(?:patients?\s*)?[(\[]\s*$", re.I)
+# what re.IGNORECASE matches to an ASCII letter: the letters, İ ı ſ and the Kelvin sign (tested against re)
+_LETTER = re.compile("[A-Za-z\u0130\u0131\u017f\u212a]")
 _OF_TOTAL_BEFORE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+", re.I)
 _IN_PATIENTS = re.compile(r"\b(?:in|among|of|for)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+(?:\w+\s+){0,2}?"
                           r"(?:patients|participants|subjects)\b", re.I)
@@ -408,7 +416,8 @@ class ResultFacts:
         if f.unit != "%":
             return False
         head = text[max(0, f.start - 40): f.start]
-        return _ends_open(head) and bool(_COUNT_BEFORE_SHARE.search(head))
+        return _ends_open(head) and bool(
+            (_COUNT_BEFORE_SHARE if _LETTER.search(head) else _COUNT_BEFORE_SHARE_DIGITS).search(head))
 
     def _tie(self, text: str, f: Figure, mentions: list[Mention], s0: int) -> bool:
         """Tie a figure to its endpoint: the nearest named before it (or just after, "78% ... achieved a
@@ -417,9 +426,11 @@ class ResultFacts:
             return True
         if _CI_AFTER.match(text[f.end: f.end + 12]):
             return False
-        if f.stat not in ("hr", "or", "rr") and _THRESHOLD_BEFORE.search(text, max(0, f.start - 14), f.start):
+        if (f.stat not in ("hr", "or", "rr") and _ends_in(text, max(0, f.start - 14), f.start, _THRESHOLD_LAST)
+                and _THRESHOLD_BEFORE.search(text, max(0, f.start - 14), f.start)):
             return False
-        frac = _FRACTION_BEFORE.search(text, max(s0, f.start - 20), f.start) if f.unit == "%" else None
+        frac = _FRACTION_BEFORE.search(text, max(s0, f.start - 20), f.start) \
+            if f.unit == "%" and _ends_in(text, max(s0, f.start - 20), f.start, "(（[") else None
         if frac:  # "overall response rate was 20/25 (80%)": n/N written before the rate
             before = [x for x in mentions if x.end <= frac.start()]
             if before and _LINK_BEFORE_FRACTION.fullmatch(text[before[-1].end: frac.start()]):
@@ -527,20 +538,22 @@ class ResultFacts:
             return
         # "Eighty-eight (78%) of 113 evaluable patients achieved ...", "10 (43%)" after "Of the 23 patients"
         before = text[max(0, f.start - 40): f.start]
-        head = _COUNT_BEFORE.search(before) if _ends_open(before) else None
+        head = (_COUNT_BEFORE if _LETTER.search(before) else _COUNT_BEFORE_DIGITS).search(before) \
+            if _ends_open(before) else None
         if head and (x.start > f.end or self._share_of_patients(text, f)):
             f.n = int(to_number(head.group("n")) or 0) or None
             m = _OF_TOTAL_AFTER.match(text[f.end:f.end + 60])
             if m and to_number(m.group("N")):
                 f.N = int(to_number(m.group("N")))
             else:
-                of = _OF_TOTAL_BEFORE.search(text[max(0, f.start - 200): f.start])
+                head = text[max(0, f.start - 200): f.start]
+                of = _OF_TOTAL_BEFORE.search(head) if _LETTER.search(head) else None
                 if of:
                     f.N = int(of.group("N"))
             return
         # "In 96 patients ..., the ORR was 45%", "CNS ORR in 35 patients ... was 57%"
         win = text[max(s0, min(x.start, f.start) - 80): f.start]
-        m = _IN_PATIENTS.search(win)
+        m = _IN_PATIENTS.search(win) if _LETTER.search(win) else None  # its words need letters
         win_start = f.start - len(win)
         if m and any(win_start + m.end() <= g.start < f.start for g in figures):
             m = None  # another figure stands between: the count is that figure's
@@ -757,6 +770,13 @@ def _mentions(text: str, spans: list[Term]) -> list[Mention]:
                 continue
         out.append(m)
     return out
+
+
+def _ends_in(text: str, lo: int, hi: int, chars: str) -> bool:
+    """Whether the last character of text[lo:hi] that is not white space is one of ``chars``: a pattern that ends
+    in "X\\s*$" searched there (tried at every place) can match only when it is the last character of an X."""
+    last = text[lo:hi].rstrip()[-1:]
+    return last != "" and last in chars
 
 
 def _ends_open(head: str) -> bool:

@@ -94,3 +94,37 @@ def test_what_every_match_holds(texts):
                 # tried only where a number can begin (prefilter.finditer_at), as _figures does
                 assert [(m.span(), m.groups()) for m in finditer_at(pattern, text, starts, lo, end)] == plain, \
                     (pattern.pattern, text, start, end)
+
+
+def test_letters_as_ignorecase_reads_them():
+    """_LETTER finds every character re.IGNORECASE matches to an ASCII letter (İ ı ſ and the Kelvin sign besides
+    the letters), and no other."""
+    import re
+    import sys
+
+    any_case = re.compile("[a-z]", re.I)
+    for c in map(chr, range(sys.maxunicode + 1)):
+        assert bool(results._LETTER.match(c)) == bool(any_case.match(c)), hex(ord(c))
+
+
+def test_what_the_quick_checks_leave_out(texts):
+    """A window without a letter has only the digit counts and no "of"/"in ... patients"; a threshold or a fraction
+    before a figure ends the window (but for white space) with one of the characters _ends_in looks for."""
+    rng = random.Random(9)
+    awkward = list("12 3(（[例名/%≥<=于上过tnorTNOR ofinpatientsıſK\n") + ["patients (", "of 23 ", "more than ", "3/4 ("]
+    samples = texts + ["".join(rng.choice(awkward) for _ in range(rng.randint(0, 16))) for _ in range(40_000)]
+    for text in samples:
+        for lo, hi in windows(text, rng, few=True):
+            hi = len(text) if hi is None else hi
+            lo = max(lo, 0)
+            head = text[lo:hi]
+            if not results._LETTER.search(head):
+                for full, digits in ((results._COUNT_BEFORE_SHARE, results._COUNT_BEFORE_SHARE_DIGITS),
+                                     (results._COUNT_BEFORE, results._COUNT_BEFORE_DIGITS)):
+                    a, b = full.search(head), digits.search(head)
+                    assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), head
+                assert not results._IN_PATIENTS.search(head) and not results._OF_TOTAL_BEFORE.search(head), head
+            if results._THRESHOLD_BEFORE.search(text, lo, hi):
+                assert results._ends_in(text, lo, hi, results._THRESHOLD_LAST), (text, lo, hi)
+            if results._FRACTION_BEFORE.search(text, lo, hi):
+                assert results._ends_in(text, lo, hi, "(（["), (text, lo, hi)
