@@ -39,11 +39,11 @@ _RATIO_KIND = {"hazard ratio": "hr", "hr": "hr", "风险比": "hr", "odds ratio"
                "relative risk": "rr", "risk ratio": "rr", "rr": "rr"}
 COUNT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s+(?P<q>(?:confirmed|unconfirmed)\s+)?$", re.I)
 COUNT_ZH_AFTER = re.compile(r"\s*(?:患者|者)?\s*(?:为|有|共)?\s*(?P<n>\d+)\s*例")
-COUNT_ZH = re.compile(r"(?P<n>\d+)\s*例(?:为|患者|達到|达到|获得)?\s*(?P<q>未确认的|确认的)?\s*$")
+COUNT_ZH = re.compile(r"(?P<n>\d\d*)\s*例(?:为|患者|達到|达到|获得)?\s*(?P<q>未确认的|确认的)?\s*$")
 _TIMEPOINT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")[\s-](?P<u>month|year|mo|yr)s?\b[\s-]*"
                            r"(?:(?:kaplan-meier\s+)?(?:estimated?|landmark)\s+)?$", re.I)
 _TIMEPOINT_AFTER_EN = re.compile(r"\s*(?:\([A-Z]+\)\s*)?(?:rates?\s+)?at\s+(?P<n>\d+)\s+(?P<u>month|year)s?\b", re.I)
-_TIMEPOINT_ZH = re.compile(r"(?P<n>\d+)\s*(?P<u>年|个月)\s*(?:的)?\s*$")
+_TIMEPOINT_ZH = re.compile(r"(?P<n>\d\d*)\s*(?P<u>年|个月)\s*(?:的)?\s*$")
 _MODIFIER_EN = re.compile(r"\b(?P<q>confirmed|unconfirmed|intracranial|CNS|investigator-assessed|"
                           r"independently\s+assessed)\s+(?:\w+\s+){0,2}$", re.I)
 _MODIFIER_ZH = re.compile(r"(?P<q>确认的?|未确认的?|颅内)\s*$")
@@ -66,6 +66,8 @@ _NOT_RESULT_BEFORE = re.compile(r"(?:缩小|减少|降低|增加|下降|升高|r
 
 
 _DIGIT = re.compile(r"\d")
+# (Patterns that begin with a count are written from a single \d, "\d\d*" for "\d+": the same matches, but re then
+# skips ahead to a digit instead of trying the pattern at every character.)
 # where a number PAIR, VALUE and VALUE_CI_UNIT read can begin: a digit or "." their look-behind allows
 _NUMBER_START = re.compile(r"[\d.](?<![A-Za-z0-9.\-/][\d.])")
 _COUNTED = ("CR", "PR", "ORR")  # the endpoints whose responders are counted
@@ -91,16 +93,16 @@ _OF_TOTAL_AFTER = re.compile(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]\s*(?:of|/)\s*(?P
 _COUNT_BEFORE = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", re.I)
 # The same two without the number words, for a text with no letter (a Chinese one, mostly), where no word can match:
 # re tries every word at every character, in any case, and then skips to the digits alone
-_COUNT_BEFORE_SHARE_DIGITS = re.compile(r"(?:\d+)\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$",
+_COUNT_BEFORE_SHARE_DIGITS = re.compile(r"\d\d*\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$",
                                         re.I)
-_COUNT_BEFORE_DIGITS = re.compile(r"(?P<n>\d+)\s*(?:patients?\s*)?[(\[]\s*$", re.I)
+_COUNT_BEFORE_DIGITS = re.compile(r"(?P<n>\d\d*)\s*(?:patients?\s*)?[(\[]\s*$", re.I)
 # what re.IGNORECASE matches to an ASCII letter: the letters, İ ı ſ and the Kelvin sign (tested against re)
 _LETTER = re.compile("[A-Za-z\u0130\u0131\u017f\u212a]")
 _OF_TOTAL_BEFORE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+", re.I)
 _IN_PATIENTS = re.compile(r"\b(?:in|among|of|for)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+(?:\w+\s+){0,2}?"
                           r"(?:patients|participants|subjects)\b", re.I)
-_N_OF_N_BEFORE = re.compile(r"(?P<n>\d+)\s+(?:of|/)\s+(?P<N>\d+)\s+(?:\w+\s+){0,5}$")
-_ZH_CASES_BEFORE = re.compile(r"(?P<n>\d+)\s*例\s*[(（]\s*$")
+_N_OF_N_BEFORE = re.compile(r"(?P<n>\d\d*)\s+(?:of|/)\s+(?P<N>\d+)\s+(?:\w+\s+){0,5}$")
+_ZH_CASES_BEFORE = re.compile(r"(?P<n>\d\d*)\s*例\s*[(（]\s*$")
 _COMMA_AFTER_RATIO = re.compile(r"\s*[\])]?\s*,\s*")
 _CLOSING = re.compile(r"[)\]）.。]")
 _ARMS_NAMED = re.compile(r"\b(?:in|for|with|of)\s+(?:the\s+)?(?:groups?\s+)?(?P<a>[\w\-+]+(?:\s+[\w\-+]+)?)\s+"
@@ -130,7 +132,7 @@ _LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:
                        re.I)
 _NAMED_ARM_DOSE = re.compile(r"(?<=[A-Za-z])\s+\d+(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b(?=\s*(?:,|versus\b|vs\b|or\b|and\b|"
                              r"\(|group\b|arm\b))", re.I)
-_ARM_DOSE = re.compile(r"\d+(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b", re.I)  # "2 mg/kg", "the 80-mg group"
+_ARM_DOSE = re.compile(r"\d\d*(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b", re.I)  # "2 mg/kg", "the 80-mg group"
 _DIFFERENCE = re.compile(r"(?:estimated\s+)?(?:treatment\s+|absolute\s+|risk\s+)?difference(?:\s+of)?\s*,?\s*$|差异为\s*$", re.I)
 # "18 (29%; 18-41)": a CI written after a semicolon without its name
 _SEMI_RANGE = re.compile(r"\s*;\s*(?P<low>" + NUM + r")\s*%?\s*(?:-|to|–)\s*(?P<high>" + NUM + r")\s*%?\s*[)\]]")

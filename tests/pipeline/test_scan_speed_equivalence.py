@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 
 from ingest import text as text_mod
 from ingest.lexicon import lexicon
@@ -12,9 +13,14 @@ from ingest.pipeline import terms, trial
 from tests.pipeline.test_cue_speed_equivalence import corpus_texts
 
 
+@lru_cache(maxsize=1)
+def _corpus() -> tuple[str, ...]:
+    return tuple(corpus_texts())
+
+
 def _texts(alphabet: list[str], n: int, seed: int) -> list[str]:
     rng = random.Random(seed)
-    return corpus_texts() + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(n)]
+    return list(_corpus()) + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(n)]
 
 
 def test_stem_words_as_written_from_the_look_behind():
@@ -40,3 +46,31 @@ def test_every_chinese_phase_has_its_end():
     for text in _texts(alphabet, 200_000, 5):
         if trial.ZH_PHASE.search(text):
             assert trial._ZH_PHASE_END.search(text), text
+
+
+# patterns written from a single \d (re skips ahead to it) and the forms they stand for
+_ONE_DIGIT_FIRST = [(r"\d\d*", r"\d+"), (r"\d(?:\d{0,2}(?:,\d{3})+|\d*)", r"\d{1,3}(?:,\d{3})+|\d+")]
+
+
+def _plain_form(pattern: str) -> str:
+    for fast, plain in _ONE_DIGIT_FIRST:
+        pattern = pattern.replace(fast, plain)
+    return pattern
+
+
+def test_counts_written_from_one_digit():
+    from ingest.pipeline import results
+
+    fast = [results.COUNT_ZH, results._TIMEPOINT_ZH, results._N_OF_N_BEFORE, results._ZH_CASES_BEFORE,
+            results._COUNT_BEFORE_SHARE_DIGITS, results._COUNT_BEFORE_DIGITS, results._ARM_DOSE]
+    fast += [re.compile(r.pattern, re.I) for r in lexicon().cue_rows
+             if r.pattern.startswith((r"(?P<n>\d(?:", r"(?P<a>\d\d*)"))]
+    assert len(fast) >= 12
+    pairs = [(p, re.compile(_plain_form(p.pattern), p.flags)) for p in fast]
+    assert all(p.pattern != q.pattern for p, q in pairs)
+    alphabet = list("0123456789 ,.例名位人年个月 of/(（[患者纳入mg-") + ["1,234", "12,34", "2 例", "36例患者入组", "3 of 12 "]
+    for text in _texts(alphabet, 15_000, 13):
+        for p, q in pairs:
+            for pos in (0, 2, 7):
+                assert [(m.span(), m.groups()) for m in p.finditer(text, pos)] == \
+                       [(m.span(), m.groups()) for m in q.finditer(text, pos)], (p.pattern, text, pos)
