@@ -484,7 +484,7 @@ class ResultFacts:
                 return False  # "... duration of response was longer, and adverse events occurred in 73.4%"
             if f.unit == "%" and (_NOT_RESULT_AFTER.match(text[f.end: f.end + 30])
                                   or _NOT_RESULT_BEFORE.search(text[max(x.end, f.start - 8): f.start])
-                                  or _SHARE_OF_CASES.search(between)):
+                                  or (between.rstrip()[-1:] in ("占", "r", "R") and _SHARE_OF_CASES.search(between))):
                 return False
             f.endpoint = x
             return True
@@ -620,7 +620,8 @@ class ResultFacts:
             between = text[max(last.end, last.tail): p.start]
             if last.stat in ("hr", "or", "rr") and _COMMA_AFTER_RATIO.fullmatch(between):
                 group = [last]
-            diff = _DIFFERENCE.search(text, max(0, last.start - 40), last.start)
+            diff = _DIFFERENCE.search(text, max(0, last.start - 40), last.start) \
+                if _ends_in(text, max(0, last.start - 40), last.start, "eEfF,为") else None
             if diff:  # "estimated treatment difference 26% [...]; p=0.0016": the p of the difference
                 last.qualifiers.append(_SPACES.sub(" ", diff.group(0).strip()))
                 group = [last]

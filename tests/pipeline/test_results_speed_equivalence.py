@@ -111,7 +111,8 @@ def test_what_the_quick_checks_leave_out(texts):
     """A window without a letter has only the digit counts and no "of"/"in ... patients"; a threshold or a fraction
     before a figure ends the window (but for white space) with one of the characters _ends_in looks for."""
     rng = random.Random(9)
-    awkward = list("12 3(（[例名/%≥<=于上过tnorTNOR ofinpatientsıſK\n") + ["patients (", "of 23 ", "more than ", "3/4 ("]
+    awkward = list("12 3(（[例名/%≥<=于上过tnorTNOR ofinpatientsıſK\n,为占") + [
+        "patients (", "of 23 ", "more than ", "3/4 (", "difference of ", "差异为", "26例，占", "cases accounted for "]
     samples = texts + ["".join(rng.choice(awkward) for _ in range(rng.randint(0, 16))) for _ in range(40_000)]
     for text in samples:
         for lo, hi in windows(text, rng, few=True):
@@ -128,3 +129,7 @@ def test_what_the_quick_checks_leave_out(texts):
                 assert results._ends_in(text, lo, hi, results._THRESHOLD_LAST), (text, lo, hi)
             if results._FRACTION_BEFORE.search(text, lo, hi):
                 assert results._ends_in(text, lo, hi, "(（["), (text, lo, hi)
+            if results._DIFFERENCE.search(text, lo, hi):
+                assert results._ends_in(text, lo, hi, "eEfF,为"), (text, lo, hi)
+            if results._SHARE_OF_CASES.search(head):
+                assert head.rstrip()[-1:] in ("占", "r", "R"), head

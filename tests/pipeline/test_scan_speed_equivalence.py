@@ -59,7 +59,7 @@ def _plain_form(pattern: str) -> str:
 
 
 def test_counts_written_from_one_digit():
-    from ingest.pipeline import results
+    from ingest.pipeline import numbers, results
 
     fast = [results.COUNT_ZH, results._TIMEPOINT_ZH, results._N_OF_N_BEFORE, results._ZH_CASES_BEFORE,
             results._COUNT_BEFORE_SHARE_DIGITS, results._COUNT_BEFORE_DIGITS, results._ARM_DOSE]
@@ -67,8 +67,11 @@ def test_counts_written_from_one_digit():
              if r.pattern.startswith((r"(?P<n>\d(?:", r"(?P<a>\d\d*)"))]
     assert len(fast) >= 12
     pairs = [(p, re.compile(_plain_form(p.pattern), p.flags)) for p in fast]
+    pairs.append((numbers.CI, re.compile(numbers.CI.pattern.replace(r"(?P<level>\d\d", r"(?P<level>\d{2}", 1),
+                                         numbers.CI.flags)))
     assert all(p.pattern != q.pattern for p, q in pairs)
-    alphabet = list("0123456789 ,.例名位人年个月 of/(（[患者纳入mg-") + ["1,234", "12,34", "2 例", "36例患者入组", "3 of 12 "]
+    alphabet = list("0123456789 ,.例名位人年个月 of/(（[患者纳入mg-%") + ["1,234", "12,34", "2 例", "36例患者入组", "3 of 12 ",
+                                                                     "95% CI ", "95%CI:", "1.2-3.4", "NR"]
     for text in _texts(alphabet, 15_000, 13):
         for p, q in pairs:
             for pos in (0, 2, 7):
