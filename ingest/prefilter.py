@@ -9,16 +9,23 @@ parse tree (so any pattern works — the cues are data) let a :class:`Matcher` d
   set: ``\\bmedian\\b`` needs "median", ``(?:enrolled|recruited)\\s+(?P<n>\\d+)`` needs "enrolled" or
   "recruited". A pattern whose strings a window lacks is not run. Which patterns can match anywhere
   in a text is worked out once per text (:class:`TextIndex`, the last few texts kept), so the many
-  windows of one paragraph only look for the strings the paragraph holds.
+  windows of one paragraph only look for the strings the paragraph holds; whether the text holds a
+  string is looked up once for every Matcher (``TextIndex.present``), each Matcher looking first for
+  the strings that were found most often (the order changes the cost, never the plan).
 * :func:`heads` — where a match can start: at one of a few strings, at a digit, at a line start,
   never after what a leading look-behind or ``\\b`` rules out. A string followed by ``\\s+`` ("a\\s+total")
-  ends in a space, and is then looked for in the text with every white-space character made a space. In a longer text whose such places are
-  few, the pattern is tried there alone (``pattern.match`` at each, in order, resuming after a match,
-  as ``finditer`` does), rather than scanned over every position.
+  ends in a space, and is then looked for in the text with every white-space character made a space.
+  Several strings that can only start a word are looked for in one scan of bytes. A number followed
+  by white space ("12 patients") starts only at the numbers so followed (``runs``), and where the
+  repeat of digits makes every digit of a run alike, at one digit of each run; words, white space and
+  such a number ("a total of 120") are found back from the numbers (``lead``). In a longer text whose
+  such places are few, the pattern is tried there alone (``pattern.match`` at each, in order, resuming
+  after a match, as ``finditer`` does), rather than scanned over every position.
 
 Safety: both are necessary conditions only. Requirements count only characters of the matched span
 (look-arounds, anchors and ``\\b`` add none), and a match lies inside (pos, endpos) even when a
-look-behind peeks before it. Literal characters are ASCII or caseless; text and literals are folded
+look-behind peeks before it. Trying one digit of a run leaves out only places that ``re`` would try
+after that one, to the same end (a window that begins inside a run has its first digit there tried). Literal characters are ASCII or caseless; text and literals are folded
 to the same lower case, mapping the three non-ASCII characters ``re.IGNORECASE`` equates with an ASCII
 letter (İ ı ſ; the Kelvin sign lowers to "k" by itself) — tests/pipeline/test_cue_speed_equivalence.py
 checks that folding against ``re`` over every code point, and the cues against plain runs. Anything
@@ -28,6 +35,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from typing import Optional
 
 try:  # the parser ``re`` itself uses (Python 3.11+: re._parser; before: sre_parse)
@@ -241,19 +249,43 @@ class Heads:
     ``\\d`` matches (``digits``), at the start of a line (``lines``: position 0 or after a newline);
     never right after a character of ``not_after``, nor — when ``boundary`` — between two ASCII word
     characters. Every match of the pattern starts so. With ``spaced``, the strings are looked for in
-    the folded text with every white-space character made a space (and so are the strings)."""
+    the folded text with every white-space character made a space (and so are the strings).
 
-    __slots__ = ("strings", "digits", "lines", "not_after", "boundary", "spaced", "_key", "_hash")
+    Two shapes of pattern give fewer places (:func:`_number_shape`). With ``runs``, a match starting at
+    a digit begins with a number — digits and commas — followed by white space ("12 patients", not
+    "12.5%"): only the digits of such runs (:meth:`TextIndex.number_runs`) are starts. With ``lead``, every
+    match is words, white space and such a number ("a total of 120 patients"): ``lead`` holds the
+    word sequences (folded, each word followed by white space in the text), and the starts are found
+    back from the numbers that follow white space, not at every "a" or "of" (``strings`` is then empty).
+    With ``run_class`` (:func:`_run_class`), one digit of each run is tried. ``word_re``: strings that
+    can only start a word, looked for all at once (:meth:`TextIndex.word_text`)."""
+
+    __slots__ = ("strings", "digits", "lines", "not_after", "boundary", "spaced", "runs", "lead", "lead_last",
+                 "lead_by_last", "run_class", "word_re", "_key", "_hash")
 
     def __init__(self, strings: tuple[str, ...], digits: bool, lines: bool, not_after: frozenset, boundary: bool,
-                 spaced: bool = False):
+                 spaced: bool = False, runs: bool = False, lead: tuple[tuple[str, ...], ...] = (),
+                 run_class: Optional[str] = None):
         self.strings = strings
         self.digits = digits
         self.lines = lines
         self.not_after = not_after
         self.boundary = boundary
         self.spaced = spaced
-        self._key = (strings, digits, lines, not_after, boundary, spaced)
+        self.runs = runs
+        self.lead = lead
+        self.lead_last = tuple(sorted({words[-1] for words in lead}))  # the words right before the number
+        # each of those words, with the words before it in each sequence (nearest first)
+        self.lead_by_last = tuple((last, tuple(words[-2::-1] for words in lead if words[-1] == last))
+                                  for last in self.lead_last)
+        self.run_class = run_class if runs else None  # see _run_class
+        # Strings that start where a word does (every case of their characters is in not_after) are all
+        # looked for in one scan of TextIndex.word_text, when there are several
+        self.word_re = None
+        if (len(strings) >= _WORD_STRINGS_MIN and not spaced
+                and all(s.isascii() and all(c in not_after and c.upper() in not_after for c in s) for s in strings)):
+            self.word_re = re.compile(b"\x01" + _word_pattern(strings))
+        self._key = (strings, digits, lines, not_after, boundary, spaced, runs, lead, self.run_class)
         self._hash = hash(self._key)
 
     def __hash__(self) -> int:  # equal heads share their start positions in a TextIndex
@@ -265,7 +297,9 @@ class Heads:
     def __repr__(self) -> str:
         return (f"Heads({self.strings!r}, digits={self.digits}, lines={self.lines}, "
                 f"not_after={''.join(sorted(self.not_after))!r}, boundary={self.boundary}"
-                + (", spaced=True)" if self.spaced else ")"))
+                + (", spaced=True" if self.spaced else "") + (", runs=True" if self.runs else "")
+                + (f", run_class={self.run_class!r}" if self.run_class else "")
+                + (f", lead={self.lead!r})" if self.lead else ")"))
 
 
 class _Marker:
@@ -398,15 +432,204 @@ def _node_first(op, av) -> Optional[frozenset]:
     return None
 
 
+_ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+_RUN = _Marker("white space")  # in a word sequence (:func:`_words`): a run of white space, \s+
+
+
+def _number_chars(items) -> bool:
+    """Whether every character a match of the sequence consumes is a decimal digit or a comma."""
+    for op, av in items:
+        name = op.name
+        if name in _ZERO_WIDTH:
+            continue
+        if name == "LITERAL":
+            if not (chr(av) == "," or chr(av).isdecimal()):
+                return False
+        elif name == "IN":
+            for op1, av1 in av:
+                if op1.name == "CATEGORY" and av1.name in ("CATEGORY_DIGIT", "CATEGORY_UNI_DIGIT"):
+                    continue
+                if op1.name == "LITERAL" and (chr(av1) == "," or chr(av1) in _ASCII_DIGITS):
+                    continue
+                if op1.name == "RANGE" and 48 <= av1[0] <= av1[1] <= 57:
+                    continue
+                return False
+        elif name == "SUBPATTERN":
+            if not _number_chars(av[3]):
+                return False
+        elif name in _REPEATS:
+            if not _number_chars(av[2]):
+                return False
+        elif name == "ATOMIC_GROUP":
+            if not _number_chars(av):
+                return False
+        elif name == "BRANCH":
+            if not all(_number_chars(alt) for alt in av[1]):
+                return False
+        else:
+            return False
+    return True
+
+
+def _starts_with_letter(items) -> bool:
+    """Whether every match of the sequence starts with an ASCII letter (or a character ``re.IGNORECASE``
+    equates with one): never with a digit."""
+    for op, av in items:
+        name = op.name
+        if name in _ZERO_WIDTH:
+            continue
+        if name == "LITERAL":
+            return chr(av) in _LETTERS
+        if name == "IN":
+            return bool(av) and all(
+                op1.name == "LITERAL" and chr(av1) in _LETTERS
+                or op1.name == "RANGE" and all(chr(c) in _LETTERS for c in range(av1[0], av1[1] + 1))
+                for op1, av1 in av)
+        if name == "SUBPATTERN":
+            return _starts_with_letter(av[3])
+        if name == "BRANCH":
+            return all(_starts_with_letter(alt) for alt in av[1])
+        if name in _REPEATS and av[0] >= 1:
+            return _starts_with_letter(av[2])
+        return False
+    return False
+
+
+def _number_first(items) -> bool:
+    """Whether every match of the sequence that starts with a digit consumes digits and commas only."""
+    if _number_chars(items) or _starts_with_letter(items):
+        return True
+    if len(items) == 1:
+        op, av = items[0]
+        if op.name == "SUBPATTERN":
+            return _number_first(av[3])
+        if op.name == "BRANCH":
+            return all(_number_first(alt) for alt in av[1])
+    return False
+
+
+def _join(a: tuple, b: tuple) -> tuple:
+    """Two word sequences one after the other: adjacent strings make one, adjacent runs one (a run of two
+    or more is then taken as a run, which finds more places, never fewer)."""
+    if a and b and (a[-1] is _RUN) == (b[0] is _RUN):
+        return a[:-1] + ((_RUN,) if a[-1] is _RUN else (a[-1] + b[0],)) + b[1:]
+    return a + b
+
+
+def _words(items) -> Optional[frozenset]:
+    """What a sequence matches as word sequences — tuples of folded strings (no white space in them)
+    and ``_RUN`` — or None when it is not of that shape or has too many."""
+    out = {()}
+    for op, av in items:
+        name = op.name
+        if name in _ZERO_WIDTH:  # it only narrows the matches: leaving it out finds more places
+            continue
+        if _is_spaces(op, av):
+            part = {(_RUN,)}
+        else:
+            info = _node(op, av)
+            if info.exact is not None:
+                if any(" " in spaces(x) for x in info.exact):
+                    return None
+                part = {(x,) if x else () for x in info.exact}
+            elif name == "SUBPATTERN":
+                part = _words(av[3])
+            elif name == "BRANCH":
+                alts = [_words(alt) for alt in av[1]]
+                part = None if any(a is None for a in alts) else set().union(*alts)
+            elif name in _REPEATS and av[1] == 1:
+                part = _words(av[2])
+                if part is not None and av[0] == 0:
+                    part = set(part) | {()}
+            else:
+                return None
+        if part is None:
+            return None
+        out = {_join(a, b) for a in out for b in part}
+        if len(out) > _EXACT_LIMIT:
+            return None
+    return frozenset(out)
+
+
+def _number_shape(tree) -> tuple[bool, tuple]:
+    """(runs, lead) of :class:`Heads` for a pattern's parse tree: ``runs`` when the first thing it consumes,
+    if it starts with a digit, is digits and commas followed by ``\\s+``; ``lead``, the word sequences
+    (tuples of words) when the pattern is words, ``\\s+``, a number that starts with a digit (digits
+    and commas), ``\\s+`` — () when not."""
+    items = list(tree)
+    i = 0
+    while i < len(items) and items[i][0].name in _ZERO_WIDTH:
+        i += 1
+    k = next((k for k in range(i + 1, len(items)) if _is_spaces(*items[k])), 0)
+    runs = bool(k) and _number_first(items[i:k])
+    for j in range(i + 1, len(items) - 1):
+        if _first([items[j]]) == frozenset({_DIGITS}):
+            if not (_number_chars([items[j]]) and _is_spaces(*items[j + 1])):
+                break
+            found = _words(items[i:j])
+            if not found or not all(w and w[0] is not _RUN and w[-1] is _RUN for w in found):
+                break
+            return runs, tuple(sorted(w[0::2] for w in found))
+    return runs, ()
+
+
+def _digit_class(op, av) -> Optional[str]:
+    """"digit" when the node is ``\\d``, "number" when it is ``[\\d,]``, else None."""
+    if op.name != "IN":
+        return None
+    found = {(op1.name, getattr(av1, "name", av1)) for op1, av1 in av}
+    if len(found) != len(av):
+        return None
+    if found == {("CATEGORY", "CATEGORY_DIGIT")}:
+        return "digit"
+    return "number" if found == {("CATEGORY", "CATEGORY_DIGIT"), ("LITERAL", 44)} else None
+
+
+def _unbounded(op, av, lo: int) -> Optional[list]:
+    """The body of a greedy (or possessive) repeat of at least ``lo`` and no upper bound, else None."""
+    if op.name in ("MAX_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= lo and av[1] == _MAXREPEAT and len(av[2]) == 1:
+        return av[2]
+    return None
+
+
+def _run_class(tree, flags: int) -> Optional[str]:
+    """"digit" when a pattern begins ``\\d+`` or ``\\d\\d*`` and then ``\\s+``, "number" when ``\\d[\\d,]*`` and
+    then ``\\s+`` (the number perhaps a group), in Unicode matching; else None. Then all the digits of
+    one run of ``\\d`` (of digits and commas) start matches alike: the repeat takes the run to its end
+    whatever digit it begins at, and white space must follow there — so one digit of each run is tried
+    (:meth:`TextIndex.run_firsts`)."""
+    items = list(tree)
+    k = next((k for k, (op, av) in enumerate(items) if _is_spaces(op, av)), 0)
+    if flags & re.ASCII or not k:
+        return None
+    first = items[:k]
+    while len(first) == 1 and first[0][0].name == "SUBPATTERN":
+        first = list(first[0][1][3])
+    if len(first) == 1:
+        body = _unbounded(*first[0], lo=1)
+        return "digit" if body is not None and _digit_class(*body[0]) == "digit" else None
+    if len(first) == 2 and _digit_class(*first[0]) == "digit":
+        body = _unbounded(*first[1], lo=0)
+        return _digit_class(*body[0]) if body is not None else None
+    return None
+
+
 def heads(pattern: re.Pattern) -> Optional[Heads]:
     """Where matches of ``pattern`` (a str pattern) can start, or None when that is not known."""
     if not isinstance(pattern.pattern, str):
         return None
     guards: dict = {}
     try:
-        found = _first(_sre_parse.parse(pattern.pattern, pattern.flags), guards)
+        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+        found = _first(tree, guards)
+        runs, lead = _number_shape(tree)
+        run_class = _run_class(tree, pattern.flags)
     except Exception:  # an unknown parse-tree shape
         return None
+    if lead:
+        return Heads((), False, False, guards.get("not_after", frozenset()), guards.get("boundary", False),
+                     runs=True, lead=lead)
     if not found or "" in found:
         return None
     spaced = _SPACED in found
@@ -416,7 +639,8 @@ def heads(pattern: re.Pattern) -> Optional[Heads]:
         if not any(h.startswith(k) for k in kept):
             kept.append(h)
     return Heads(tuple(sorted(kept)), _DIGITS in found, _LINE in found,
-                 guards.get("not_after", frozenset()), guards.get("boundary", False), spaced)
+                 guards.get("not_after", frozenset()), guards.get("boundary", False), spaced,
+                 runs=runs and _DIGITS in found, run_class=run_class if found == {_DIGITS} else None)
 
 
 def _re_has_prefix(pattern: re.Pattern) -> bool:
@@ -435,10 +659,11 @@ def _re_has_prefix(pattern: re.Pattern) -> bool:
 
 def useful_heads(pattern: re.Pattern) -> Optional[Heads]:
     """:func:`heads` of ``pattern`` when trying its starts one by one promises to beat ``re``'s scan:
-    ``re`` has no prefix of its own for it and the starts look sparse (at most one in ten characters,
-    by a rough estimate; the real count is checked per text)."""
+    ``re`` has no prefix of its own for it (or only a digit, which its scan tests every character for,
+    while the numbers followed by white space of ``runs`` are few) and the starts look sparse (at most
+    one in ten characters, by a rough estimate; the real count is checked per text)."""
     h = heads(pattern)
-    if h is None or _re_has_prefix(pattern):
+    if h is None or (_re_has_prefix(pattern) and not (h.digits and h.runs)):
         return None
     at_words = h.boundary or bool(h.not_after & _LETTERS)
     density = sum(_score((s,)) for s in h.strings) * (0.3 if at_words else 1.0)
@@ -454,7 +679,8 @@ class TextIndex:
     :class:`Matcher`, its plan (``plans``: the patterns that can match somewhere in the text), and
     for each :class:`Heads`, the places where such a match can start (``starts``)."""
 
-    __slots__ = ("text", "folded", "plans", "starts", "_occ", "_digits", "_spaced")
+    __slots__ = ("text", "folded", "plans", "starts", "present", "_occ", "_digits", "_spaced", "_ascii", "_marks",
+                 "_runs", "_run_digits", "_after_space", "_word_texts")
 
     def __init__(self, text: str):
         folded = fold(text)
@@ -463,8 +689,15 @@ class TextIndex:
         self.plans: dict = {}
         self.starts: dict = {}  # Heads → sorted start positions, or None when too many to be worth it
         self._occ: dict = {}  # literal string → where the folded text holds it (_SPACED → the same, spaced)
+        self.present: dict[str, bool] = {}  # literal string → whether the folded text holds it
         self._digits: dict[bool, list[int]] = {}
         self._spaced: Optional[str] = None
+        self._ascii: Optional[bytes] = None
+        self._marks: Optional[bytes] = None
+        self._runs: Optional[list[tuple[int, int]]] = None
+        self._run_digits: dict[bool, list[int]] = {}
+        self._after_space: Optional[list[int]] = None
+        self._word_texts: dict[frozenset, Optional[bytes]] = {}
 
     def spaced(self) -> str:
         """The folded text with every white-space character made a space (same length)."""
@@ -496,6 +729,150 @@ class TextIndex:
             self._digits[first_only] = out
         return out
 
+    def ascii(self) -> bytes:
+        """The text as bytes, one per character: "?" for each character that is not ASCII."""
+        raw = self._ascii
+        if raw is None:
+            text = self.text
+            raw = self._ascii = text.encode("ascii") if text.isascii() else text.encode("ascii", "replace")
+        return raw
+
+    def marks(self) -> bytes:
+        """One byte per character of the text: "0" for a character ``\\d`` matches, "," for a comma,
+        " " for one ``\\s`` matches, "." for any other (bytes are searched faster than a str)."""
+        marks = self._marks
+        if marks is None:
+            raw = self.ascii()
+            marks = raw.translate(_MARKS)
+            text = self.text
+            if not text.isascii():  # the characters not ASCII that are \d or \s: their marks set here
+                if raw.count(63) <= _OTHERS_FEW:  # a few: looked at one by one
+                    found = []
+                    i = raw.find(63)
+                    while i >= 0:
+                        if text[i].isdecimal() or text[i].isspace():  # re's \d and \s, to the code point
+                            found.append(i)
+                        i = raw.find(63, i + 1)
+                else:
+                    found = [m.start() for m in _OTHER_DIGIT_OR_SPACE.finditer(text)]
+                if found:
+                    marked = bytearray(marks)
+                    for i in found:
+                        marked[i] = 48 if text[i].isdecimal() else 32
+                    marks = bytes(marked)
+            self._marks = marks
+        return marks
+
+    def number_runs(self) -> list[tuple[int, int]]:
+        """(start, end) of every number followed by white space: a run of digits and commas that starts
+        with a digit (the first of its run, or the first after commas) and is followed by a character
+        ``\\s`` matches."""
+        if self._runs is None:
+            self._runs = [m.span() for m in _NUMBER_RUN.finditer(self.marks())]
+        return self._runs
+
+    def run_digits(self, first_only: bool) -> list[int]:
+        """Positions of the digits of :meth:`number_runs`; with ``first_only``, those right after an
+        ASCII digit may be left out."""
+        out = self._run_digits.get(first_only)
+        if out is None:
+            text = self.text
+            out = []
+            for a, b in self.number_runs():
+                if b - a == 1:
+                    out.append(a)
+                    continue
+                run = text[a:b]
+                if "," not in run and run.isascii():
+                    if first_only:
+                        out.append(a)
+                    else:
+                        out.extend(range(a, b))
+                    continue
+                for i in range(a, b):
+                    if text[i] != "," and not (first_only and i > a and text[i - 1] in _ASCII_DIGITS):
+                        out.append(i)
+            self._run_digits[first_only] = out
+        return out
+
+    def run_firsts(self, run_class: str) -> list[int]:
+        """One digit of each run of :func:`_run_class` among :meth:`number_runs`: the first digit of each
+        number ("number"), or of each run of digits in it ("digit": also the digits right after a comma)."""
+        runs = self.number_runs()
+        if run_class == "number":
+            return [a for a, _ in runs]
+        marks = self.marks()
+        out = []
+        for a, b in runs:
+            out.append(a)
+            if b - a > 2:
+                i = marks.find(44, a, b)
+                while i >= 0:
+                    if marks[i + 1] == 48:
+                        out.append(i + 1)
+                    i = marks.find(44, i + 1, b)
+        return out
+
+    def lead_starts(self, heads: Heads) -> set[int]:
+        """Where a match of ``heads.lead`` can start: words ending where the white space before a number of
+        :meth:`number_runs` begins, each word after the first following white space."""
+        marks = self.marks()
+        after = self._after_space
+        if after is None:  # where the white space right before a number begins
+            after = []
+            for a, _ in self.number_runs():
+                if a and marks[a - 1] == 32:
+                    r = a - 1
+                    while r and marks[r - 1] == 32:
+                        r -= 1
+                    after.append(r)
+            self._after_space = after
+        folded = self.folded
+        ends = folded.endswith
+        found: set[int] = set()
+        for r in after:
+            if not ends(heads.lead_last, 0, r):
+                continue
+            for last, befores in heads.lead_by_last:
+                if not ends(last, 0, r):
+                    continue
+                for words in befores:  # the words before the last, last first
+                    at = r - len(last)
+                    for word in words:
+                        if not at or marks[at - 1] != 32:
+                            break
+                        at -= 1
+                        while at and marks[at - 1] == 32:
+                            at -= 1
+                        at -= len(word)
+                        if at < 0 or not folded.startswith(word, at):
+                            break
+                    else:
+                        found.add(at)
+        return found
+
+    def word_text(self, not_after: frozenset) -> Optional[bytes]:
+        """The text as bytes for finding strings where ``not_after`` allows a start: a byte 1 first, then
+        one byte per character — the character lower-cased when it is an ASCII character of
+        ``not_after``, else 1. A string of such characters that follows a 1 stands where a match may
+        start. None when the text holds a character ``re.IGNORECASE`` matches to an ASCII letter but
+        that is not one (İ ı ſ K): a string could stand there and not be found so."""
+        texts = self._word_texts
+        if not_after in texts:
+            return texts[not_after]
+        out: Optional[bytes] = b"\x01" + self.ascii().translate(_word_table(not_after))
+        text = self.text
+        if not text.isascii():
+            if any(ch in text for ch in _ASCII_LOOKALIKES):
+                out = None
+            elif "?" in not_after:  # "?" stands for the others in ascii(): they are no word characters
+                marked = bytearray(out)
+                for m in _OTHER.finditer(text):
+                    marked[m.start() + 1] = 1
+                out = bytes(marked)
+        texts[not_after] = out
+        return out
+
     def start_positions(self, heads: Heads) -> Optional[list[int]]:
         """Sorted positions where a match with ``heads`` can start, or None when they are so many that
         trying each would cost more than letting ``re`` scan."""
@@ -512,14 +889,27 @@ class TextIndex:
         if heads.spaced:
             occ = occ.setdefault(_SPACED, {})
             find = self.spaced().find
-        for h in heads.strings:
+        strings = heads.strings
+        if heads.lead:
+            found = self.lead_starts(heads)
+        elif heads.word_re is not None:
+            words = self.word_text(heads.not_after)
+            if words is not None:  # one scan for all the strings, at word starts only
+                found = {m.start() for m in heads.word_re.finditer(words)}
+                strings = ()
+        present = self.present
+        for h in strings:
             got = occ.get(h)
             if got is None:  # every occurrence (they may overlap); most strings are absent: one find
                 got = []
-                i = find(h)
-                while i >= 0:
-                    got.append(i)
-                    i = find(h, i + 1)
+                # a string the plans found missing is not looked for again ("randomly " is "randomly"
+                # and white space: missing when "randomly" is)
+                key = h.rstrip(" ") if heads.spaced else h
+                if " " in key or present.get(key) is not False:
+                    i = find(h)
+                    while i >= 0:
+                        got.append(i)
+                        i = find(h, i + 1)
                 occ[h] = got
             if got:
                 found.update(got)
@@ -528,7 +918,11 @@ class TextIndex:
         else:
             not_after = heads.not_after
             if heads.digits:
-                found.update(self.digits(first_only=_ASCII_DIGITS <= not_after))
+                first_only = _ASCII_DIGITS <= not_after
+                if heads.run_class:
+                    found.update(self.run_firsts(heads.run_class))
+                else:
+                    found.update(self.run_digits(first_only) if heads.runs else self.digits(first_only))
             if heads.lines:
                 found.add(0)
                 i = text.find("\n")
@@ -546,7 +940,37 @@ class TextIndex:
 
 
 _DIGIT = re.compile(r"\d")
+_MARKS = bytes(48 if 48 <= b <= 57 else 44 if b == 44 else 32 if b < 128 and chr(b).isspace() else 46
+               for b in range(256))
+_OTHER = re.compile(r"[^\x00-\x7f]")  # a character that is not ASCII
+_OTHER_DIGIT_OR_SPACE = re.compile(r"[^\x00-\x7f](?<=[\d\s])")
+_OTHERS_FEW = 48  # TextIndex.marks looks at as many characters that are not ASCII one by one; more, by re
+# In TextIndex.marks: the runs \d[\d,]*(?=\s) finds in the text (a digit right after a digit is not tried:
+# it is inside the run of the digit before it, which either matched or ends where this one would)
+_NUMBER_RUN = re.compile(rb"0(?<!00)[0,]*+(?= )")
 _OTHER_SPACE = re.compile(r"[^\S ]")  # a white-space character other than the space
+# The characters other than ASCII ones that re.IGNORECASE matches to an ASCII letter (fold makes them
+# that letter; tests/pipeline/test_cue_speed_equivalence.py checks the list against re)
+_ASCII_LOOKALIKES = frozenset(FOLD_SPECIAL) | {"\u212a"}
+_WORD_STRINGS_MIN = 4  # strings looked for in TextIndex.word_text at once, rather than one by one
+
+
+@lru_cache(maxsize=64)
+def _word_table(not_after: frozenset) -> bytes:
+    """bytes.translate table of :meth:`TextIndex.word_text`."""
+    return bytes(ord(chr(b).lower()) if b < 128 and chr(b) in not_after else 1 for b in range(256))
+
+
+def _word_pattern(strings) -> bytes:
+    """A bytes pattern matching, in a :meth:`TextIndex.word_text`, a start byte and a string of ``strings``
+    (a trie: alternatives share their beginnings; a string ends it, the longer ones it begins add nothing)."""
+    if "" in strings:
+        return b""
+    groups: dict[str, list[str]] = {}
+    for s in strings:
+        groups.setdefault(s[0], []).append(s[1:])
+    alts = [re.escape(c.encode("ascii")) + _word_pattern(rest) for c, rest in sorted(groups.items())]
+    return alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
 
 
 def spaces(text: str) -> str:
@@ -556,6 +980,8 @@ def spaces(text: str) -> str:
 
 _ASCII_DIGITS = frozenset("0123456789")
 _DIGIT_MARKS = bytes(48 if 48 <= b <= 57 else 46 for b in range(256))  # bytes.translate: digit → "0", else "."
+_REORDER_AT = frozenset({16, 64})  # Matcher._reorder after this many plans …
+_REORDER_EVERY = 512               # … and every so many more
 _SPARSE = 10       # starts are tried one by one when there is at most one per this many characters
 _SPARSE_RAW = 3    # … counted before the look-behind and \b checks
 _SHORT = 48        # texts shorter than this are searched by every pattern: checking costs as much as running
@@ -611,11 +1037,52 @@ class Matcher:
         self.checked = any(self.needs) or any(h is not None for h in self.heads)
         self._entries = list(zip(self.patterns, self.needs, self.heads))
         self._windows = object()  # the key of the window plan in TextIndex.plans
+        # What the plans met so far, to order the look-ups (never what they find): how often each string
+        # was the one that met its set, how often each set ruled its pattern out
+        self._met: dict[str, int] = {}
+        self._failed: dict[frozenset, int] = {}
+        self._planned = 0
 
-    def _plan(self, folded: str) -> list:
-        """[(pattern, heads)] of the patterns possible somewhere in the whole text."""
-        contains = folded.__contains__
-        return [(p, h) for p, need, h in self._entries if all(any(map(contains, strings)) for strings in need)]
+    def _plan(self, idx: TextIndex) -> list:
+        """[(pattern, heads)] of the patterns possible somewhere in the whole text. Whether the text holds
+        a string is looked up once per text (``TextIndex.present``), for every Matcher: many patterns
+        need the same words, and a string the text lacks costs a whole scan to find missing — so the
+        strings that met their set most often are looked up first, and the sets that fail most often
+        (:meth:`_reorder`)."""
+        present = idx.present
+        folded = idx.folded
+        met = self._met
+        plan = []
+        for p, need, h in self._entries:
+            for strings in need:
+                for s in strings:
+                    held = present.get(s)
+                    if held is None:
+                        held = present[s] = s in folded
+                    if held:
+                        met[s] = met.get(s, 0) + 1
+                        break
+                else:  # no string of this set: the pattern cannot match
+                    key = frozenset(strings)
+                    self._failed[key] = self._failed.get(key, 0) + 1
+                    break
+            else:
+                plan.append((p, h))
+        self._planned += 1
+        if self._planned in _REORDER_AT or self._planned % _REORDER_EVERY == 0:
+            self._reorder()
+        return plan
+
+    def _reorder(self) -> None:
+        """Each pattern's sets, the most often failed first, and each set's strings, the most often met
+        first (ties keep their order). The entries are replaced, not changed: a plan under way in
+        another thread reads the old ones."""
+        met, failed = self._met, self._failed
+        entries = []
+        for p, need, h in self._entries:
+            sets = sorted(need, key=lambda strings: -failed.get(frozenset(strings), 0))
+            entries.append((p, tuple(tuple(sorted(strings, key=lambda x: -met.get(x, 0))) for strings in sets), h))
+        self._entries = entries
 
     def _window_plan(self, folded: str, plan: list) -> list:
         """[(pattern, heads, sets narrowed to the strings the whole text holds)] for the patterns of ``plan``."""
@@ -636,7 +1103,7 @@ class Matcher:
         plans = idx.plans
         plan = plans.get(self)
         if plan is None:
-            plan = plans[self] = self._plan(folded)
+            plan = plans[self] = self._plan(idx)
         lo = 0 if pos < 0 else pos
         hi = n if end > n else (0 if end < 0 else end)
         if (lo == 0 and hi == n) or not plan:
@@ -665,11 +1132,19 @@ class Matcher:
         starts = idx.starts.get(h, False)
         if starts is False:
             starts = idx.start_positions(h)
-        if starts is None:
-            return None
+        if starts is None or (lo == 0 and hi == len(idx.text)):  # the whole text: sparse enough already
+            return starts
         i, j = bisect_left(starts, lo), bisect_left(starts, hi)
         if (j - i) * _SPARSE > hi - lo:
             return None
+        if h.run_class and lo:  # a window that begins inside a run: the run's digit there is a start
+            marks = idx.marks()
+            at = lo
+            if h.run_class == "number" and marks[lo - 1] in (44, 48):
+                while at < hi and marks[at] == 44:
+                    at += 1
+            if at < hi and marks[at] == 48 and marks[lo - 1] in ((44, 48) if h.run_class == "number" else (48,)):
+                return [at, *starts[i:j]]
         return starts[i:j]
 
     def finditer(self, text: str, pos: int, end: int) -> list[re.Match]:

@@ -6,7 +6,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..lexicon import lexicon
+from .. import prefilter
+from ..lexicon import Cue, lexicon
 from .facts import add_fact, terms_of, text_of
 from .numbers import to_number
 
@@ -33,10 +34,28 @@ _ANTI_BEFORE = re.compile(r"anti-?\s*$", re.I)
 _TARGET_PHRASE_ZH = re.compile(r"^\s*-?\s*(?:抑制剂|单抗|单克隆抗体|抗体|靶向|TKI)")
 # "even in the absence of TP53 mutations", "无TP53突变": a biomarker the patients do not have
 _NEGATED = re.compile(r"(?:absence\s+of|without|\bno|negative\s+for|lack(?:ing)?\s+of|没有|无|未见)\s*(?:\w+\s+)?$", re.I)
+_AND_NUMBER = re.compile(r"\s*(?:and|和|与|、)\s*\d")  # after a count: another follows ("82 and 38")
+_TERM_LABELS = frozenset({"CONDITION", "SETTING", "DRUG", "TARGET"})
 _ARMS_BEFORE = re.compile(r"(?:(?<![\d.,])\d+\s*(?:and|和|与|、)\s*)+$")
 # "\b[A-Z]" written as "[A-Z](?<!\w[A-Z])" (the same test): a pattern that begins with a character set is
 # tried by re only where one of those characters stands, not at every position
 _GENE_SHAPE = re.compile(r"(?P<g>[A-Z](?<!\w[A-Z])[A-Z0-9]{1,6}(?:-[A-Z0-9]+)?)(?P<amp>amp\b)?")
+# Where a gene shape can start, found in bytes (re's scan for a character set tests every character): an
+# ASCII capital ("A") before a capital or digit ("0"), not after an ASCII word character ("a", "A", "0").
+# Any other character is "." (one that is not ASCII too: some are \w, which _GENE_SHAPE itself tells)
+_CASE_MARKS = bytes(65 if 65 <= b <= 90 else 48 if 48 <= b <= 57 else 97 if 97 <= b <= 122 or b == 95 else 46
+                    for b in range(256))
+_GENE_START = re.compile(rb"A(?<![aA0]A)[A0]")
+
+
+def _gene_shapes(text: str) -> list[re.Match]:
+    """``_GENE_SHAPE.finditer(text)``, tried only where a match can start (prefilter.finditer_at)."""
+    marks = prefilter.index(text).ascii().translate(_CASE_MARKS)  # "?" for each character not ASCII
+    starts = [m.start() for m in _GENE_START.finditer(marks)]
+    return prefilter.finditer_at(_GENE_SHAPE, text, starts, 0, len(text))
+
+
+_SYMBOLS_KEPT = 50_000  # gene shapes remembered per component (an acronym is seen again and again)
 
 
 class PopulationFacts:
@@ -52,7 +71,10 @@ class PopulationFacts:
         before = [r for r in rows if r.endswith("$")]
         never = r"(?!x)x"
         self.prior = re.compile("|".join(after) or never, re.I)
-        self.prior_before = re.compile("|".join(before) or never, re.I)
+        # searched in the 50 characters before each drug: through the prefilter, which runs it only in a
+        # window that holds one of its words ("prior", "after", "failed" …)
+        self.prior_before = Cue([re.compile("|".join(before) or never, re.I)])
+        self._symbols: dict[str, str | None] = {}  # gene shape → target symbol or None, as looked up
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
@@ -66,7 +88,7 @@ class PopulationFacts:
             start = m.start("n")
             if any(a <= start < b for a, b in arm_spans):
                 continue  # one arm of a sum already counted
-            if re.match(r"\s*(?:and|和|与|、)\s*\d", text[m.end("n"): m.end("n") + 8]):
+            if _AND_NUMBER.match(text, m.end("n"), m.end("n") + 8):
                 continue  # "82 and 38 patients": the second number carries the sum
             # "150 and 151 patients were randomly assigned": the arms add up
             arms = _ARMS_BEFORE.search(text, max(0, start - 40), start)
@@ -86,30 +108,34 @@ class PopulationFacts:
         biomarker_re = _BIOMARKER_ZH if self.lang == "zh" else _BIOMARKER_EN
         target_re = _TARGET_PHRASE_ZH if self.lang == "zh" else _TARGET_PHRASE_EN
         for span in terms_of(doc):
-            label, canon = span.label_, span.kb_id_
+            label = span.label_
+            if label not in _TERM_LABELS:  # designs, endpoints, adverse events: other components'
+                continue
+            canon, start, end = span.kb_id_, span.start_char, span.end_char
             if label == "CONDITION":
-                add_fact(doc, "condition", {"name": canon}, span.start_char, span.end_char)
+                add_fact(doc, "condition", {"name": canon}, start, end)
             elif label == "SETTING":
-                add_fact(doc, "setting", {"setting": canon}, span.start_char, span.end_char)
+                add_fact(doc, "setting", {"setting": canon}, start, end)
             elif label == "DRUG":
-                prior = bool(self.prior.match(text, span.end_char) or
-                             self.prior_before.search(text, max(0, span.start_char - 50), span.start_char))
-                add_fact(doc, "drug", {"name": canon, "written": span.text}, span.start_char, span.end_char,
-                         prior=prior)
-            elif label == "TARGET":
-                after = text[span.end_char: span.end_char + 40]
-                phrase = target_re.match(after) or _ANTI_BEFORE.search(text[max(0, span.start_char - 6): span.start_char])
-                add_fact(doc, "target", {"symbol": canon, "phrase": bool(phrase), "written": span.text},
-                         span.start_char, span.end_char)
+                prior = bool(self.prior.match(text, end) or self.prior_before.search(text, max(0, start - 50), start))
+                add_fact(doc, "drug", {"name": canon, "written": span.text}, start, end, prior=prior)
+            else:  # TARGET
+                phrase = target_re.match(text[end: end + 40]) or _ANTI_BEFORE.search(text[max(0, start - 6): start])
+                add_fact(doc, "target", {"symbol": canon, "phrase": bool(phrase), "written": span.text}, start, end)
         self._biomarkers(doc, biomarker_re)
         return doc
 
     def _biomarkers(self, doc: Doc, biomarker_re: re.Pattern) -> None:
         text = text_of(doc)
-        for m in _GENE_SHAPE.finditer(text):
+        symbols = self._symbols
+        for m in _gene_shapes(text):
             gene = m.group("g")
-            symbol = self.lex.target_alias.get(gene.lower()) if gene.lower() in self.lex.target_alias else None
-            symbol = symbol or (gene if gene in self.lex.targets else None)
+            symbol = symbols.get(gene, False)
+            if symbol is False:
+                symbol = self.lex.target_alias.get(gene.lower()) if gene.lower() in self.lex.target_alias else None
+                symbol = symbol or (gene if gene in self.lex.targets else None)
+                if len(symbols) < _SYMBOLS_KEPT:
+                    symbols[gene] = symbol
             if symbol is None:
                 continue
             if m.group("amp"):

@@ -114,6 +114,24 @@ def test_every_cue_over_the_corpus(texts):
         assert sig(cue.search_plain(text, 3)) == sig(plain_search(cue.patterns, text, 3))
 
 
+def test_the_population_components_shortcuts_find_what_re_finds(texts):
+    """kb_population tries its gene shapes only where one can start, and looks for the words before a
+    drug ("previously treated with") through a Cue: the same matches as plain re."""
+    from ingest.pipeline import population
+
+    odd = ["ABC-EGFR x", "٣EGFR x", "éEGFR", "_EGFR", "aEGFR", "EGFRamp and HER2-positive", "K-RAS", "P53 ",
+           "EGFR\u00a0T790M", "x" * 300 + " (ALK)"]
+    for text in texts + odd:
+        assert sig(population._gene_shapes(text)) == sig(list(population._GENE_SHAPE.finditer(text)))
+    prior_before = population.PopulationFacts("en").prior_before
+    rng = random.Random(5)
+    for text in texts[::2] + ["filler, " * 30 + "previously treated with  cisplatin", "PRIOR\tgefitinib " * 20]:
+        for _ in range(6):
+            end = rng.randint(0, len(text))
+            start = max(0, end - 50)
+            assert sig(prior_before.search(text, start, end)) == sig(prior_before.patterns[0].search(text, start, end))
+
+
 def test_a_copy_of_a_text_and_a_changed_text_are_searched_afresh():
     cue = lexicon().cue("median", "en")
     text = "The median overall survival was 12.1 months; " * 8
@@ -134,13 +152,20 @@ AWKWARD = [
     r"(?:men|women)\s+\d", r"[\[(]\w+[\])]", r"\bin\s+(?:the\s+)?\w+", r"(?:^|[.;]\s+)[A-Z]\d+", r"(?#comment)ok",
     r"(?x) a \ b  # spaced", r"[0-9٠-٩]+\s*例", r"\w+ing\b", r"(?<=[Kk])ey", r"(?<!\s)\d+%", r"\Bab",
     r"(?<=\d)\d%", r"\d(?=%)", r"(?<=ab)(?:cd|ef)\b", r"one\b(?!\s)", r"(?<!x)\\d\d", r"(?<!x)\^\w",
+    # numbers followed by white space (runs, run_class), words before them (lead), words at word starts
+    r"(?P<a>\d+)\s+(?:cats|men)", r"(\d[\d,]*)\s+\w+", r"\d\d+\s+(?:a|b)", r"\d[\d,]*\s+ab",
+    r"(?:a\s+total\s+of\s+|over,?\s+|all\s+)(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+cats", r"\b(?:in|of|ab)\s+(?P<n>\d[\d,]*)\s+\w",
+    r"(?:a\s+total\s+of|in\s+all\s+of|of)\s+(?P<n>\d+)\s+cats",
+    r"(?<![\w.,])(?=\d|(?:one|two|ten|foo|baz)\b)(?P<n>\d{1,3}(?:,\d{3})+|\d+|[a-z]+(?:[\s-][a-z]+){0,2})\s+(?:cats|men)",
+    r"(?<![\w.,])(?:one|two|six|ten|foo|baz|stop|kelvin)\b", r"(?<!\w)(?:one|two|ten|ix|elvin)\s", r"(?:x|y)?\s+\d+\s+a",
 ]
 ALPHABET = ["a", "b", "c", "d", "ab", "ba", "foo", "foobar", "bar", "baz", "qux", "QUX", "x", "y", "one", "two",
             "cats", " ", " ", "  ", "\n", ".", ",", ";", "-", "'", '"', "(", ")", "[", "]", "1", "23", "4,5",
             "١٢", "٣", "mg", "kg", "%", "men", "women", "in", "the", "ing", "Straße", "STRASSE", "ß", "ẞ", "ſ",
             "s", "K", "k", "K", "ey", "İ", "ı", "i", "stanbul", "é", "É", "te", "tÉ", "σ", "ς", "Σ", "σοφία",
             "ΣΟΦΙΑ", "ΣΟΦΊΑ", "例", "ABC", "abc", "DEF", "def", "ok", "end", "Stop", "elvin", "µ", "μ", "_",
-            "\\d", "\\", "^"]
+            "\\d", "\\", "^", "12", "1,234", ",5", "7,", "0", "\t", "\u2009", "\xa0", "total", "a total of", "over,",
+            "all", "cats", "six", "ſix", "ten", "tension", "in", "of", "٣٤", "8\u2009", "two-one", "\u212aelvin"]
 
 
 def random_text(rng: random.Random, size: int) -> str:
@@ -166,7 +191,9 @@ def test_every_window_edge():
     patterns = [re.compile(p, re.I) for p in AWKWARD]
     cues = [Cue(patterns[i:i + 5]) for i in range(0, len(patterns), 5)]
     texts = ["xabcd abef 12% 3 one two cats; foo.bar\nqux baz stop Key KEY end \\d7 ^a (ASCII only) " * 3,
-             "(ABC) 1,234 women 56mg one\n2 Straße İstanbul σοφία ab ba 'q' ok, Kelvin " * 3]
+             "(ABC) 1,234 women 56mg one\n2 Straße İstanbul σοφία ab ba 'q' ok, Kelvin " * 3,
+             "12,345 cats 7,8 men; 1,2x 34 a 45 b in 6 cats, of 7,890 ab a  total\tof 12 cats two men ſix cats "
+             "2\u20093 ab all\t١٢ cats a total\n\nof\u20095 cats \u212aelvin 3 cats in all of 7 cats " * 2]
     for text in texts:
         n = len(text)
         assert n >= prefilter._HEADS_MIN
@@ -176,6 +203,15 @@ def test_every_window_edge():
                 check_quick(cue, text, 0, i)
                 if i % 3 == 0:
                     check_quick(cue, text, i, min(n, i + 7))
+
+
+def test_a_string_missing_with_one_white_space_is_looked_for_with_another():
+    """A spaced head ("in\\tab" then white space) is found even where the plans learnt that the same
+    words with a plain space ("in ab") are missing."""
+    text = "filler words and more words, " * 8 + "in\tab 5 cats"
+    cue = Cue([re.compile(r"in ab", re.I), re.compile(r"in\tab\s+\d", re.I)])
+    check(cue, text)
+    assert [m.group(0) for m in cue.finditer(text)] == ["in\tab 5"]
 
 
 def test_what_the_analysis_reads_off_a_pattern():
@@ -193,6 +229,27 @@ def test_what_the_analysis_reads_off_a_pattern():
     assert prefilter.heads(re.compile(r"(?:^|[.;]\s+)x")).lines
     h = prefilter.heads(re.compile(r"(?:the\s+total|all)\s+\d", re.I))  # "the" then any white space
     assert h.strings == ("all", "the ") and h.spaced
+    # words, white space, a number, white space: the places are found back from the numbers
+    h = prefilter.heads(re.compile(r"\b(?:a\s+total\s+of|over,?|in)\s+(?P<n>\d[\d,]*)\s+cats", re.I))
+    assert h.lead == (("a", "total", "of"), ("in",), ("over",), ("over,",)) and h.boundary and not h.strings
+    # a number followed by white space: only the digits of such numbers, one per run when all alike
+    h = prefilter.heads(re.compile(r"(?P<a>\d+)\s+cats", re.I))
+    assert h.digits and h.runs and h.run_class == "digit"
+    assert prefilter.heads(re.compile(r"\d[\d,]*\s+cats")).run_class == "number"
+    assert prefilter.heads(re.compile(r"\d{1,3}\s+cats")).run_class is None  # a bound: not alike
+    assert prefilter.heads(re.compile(r"(?a)\d+\s+cats")).run_class is None  # runs are of Unicode digits
+    assert not prefilter.heads(re.compile(r"\d+\s*cats")).runs
+    h = prefilter.heads(re.compile(r"(?<![\w.,])(?=\d|(?:one|two)\b)(?P<n>\d+|[a-z]+)\s+cats", re.I))
+    assert h.runs and h.run_class is None and h.word_re is None  # two strings: looked for one by one
+    h = prefilter.heads(re.compile(r"(?<![\w.,])(?:one|two|three|four)\b", re.I))
+    assert h.word_re is not None and not h.runs
+    idx = prefilter.TextIndex("at 1,234 and 5 , 6,7x 8,\t90 one ٣٤ x")
+    assert idx.marks() == b".. 0,000 ... 0 , 0,0. 0, 00 ... 00 ."  # digit, comma, white space, other
+    for k in (1, 20):  # a few characters not ASCII, looked at one by one; many, found by re
+        assert prefilter.TextIndex("Ab_-(é٣\u2009?" * k).marks() == b"......0 ." * k
+    assert idx.number_runs() == [(3, 8), (13, 14), (22, 24), (25, 27), (32, 34)]  # not "6,7x"
+    assert idx.run_firsts("number") == [3, 13, 22, 25, 32]
+    assert idx.run_firsts("digit") == [3, 5, 13, 22, 25, 32]  # "234" after the comma too
 
 
 def test_spaced_heads_find_every_white_space():
@@ -218,6 +275,13 @@ def test_folding_agrees_with_re_ignorecase_for_ascii_letters(all_chars):
         matched.discard("_")
         assert {prefilter.fold(c) for c in matched} == {letter}, (letter, matched)
     assert len(prefilter.fold(all_chars)) == len(all_chars)
+
+
+def test_the_characters_other_than_ascii_that_match_an_ascii_letter(all_chars):
+    """TextIndex.word_text gives up on a text holding one of them (it marks such a character as no letter)."""
+    found = {c for c in all_chars if not c.isascii() and any(re.fullmatch(x, c, re.I) for x in "aiks")}
+    assert found == prefilter._ASCII_LOOKALIKES
+    assert not [c for c in all_chars if not c.isascii() and re.fullmatch("[a-z]", c, re.I) and c not in found]
 
 
 def test_caseless_literal_characters_match_only_themselves(all_chars):
