@@ -711,17 +711,13 @@ class TextIndex:
         out = self._digits.get(first_only)
         if out is None:
             every = self._digits.get(False)
-            if every is None:
-                text = self.text
-                if text.isascii():  # the digits are 0-9: marked in bytes, found by bytes.find
-                    every = []
-                    find = text.encode("ascii").translate(_DIGIT_MARKS).find
-                    i = find(48)
-                    while i >= 0:
-                        every.append(i)
-                        i = find(48, i + 1)
-                else:
-                    every = [m.start() for m in _DIGIT.finditer(text)]
+            if every is None:  # the digits are marked "0" in marks(): found by bytes.find
+                every = []
+                find = self.marks().find
+                i = find(48)
+                while i >= 0:
+                    every.append(i)
+                    i = find(48, i + 1)
                 self._digits[False] = every
             out = every
             if first_only and self.text.isascii():  # a digit after a non-digit
@@ -939,7 +935,6 @@ class TextIndex:
         return out
 
 
-_DIGIT = re.compile(r"\d")
 _MARKS = bytes(48 if 48 <= b <= 57 else 44 if b == 44 else 32 if b < 128 and chr(b).isspace() else 46
                for b in range(256))
 _OTHER = re.compile(r"[^\x00-\x7f]")  # a character that is not ASCII
@@ -979,7 +974,6 @@ def spaces(text: str) -> str:
 
 
 _ASCII_DIGITS = frozenset("0123456789")
-_DIGIT_MARKS = bytes(48 if 48 <= b <= 57 else 46 for b in range(256))  # bytes.translate: digit → "0", else "."
 _REORDER_AT = frozenset({16, 64})  # Matcher._reorder after this many plans …
 _REORDER_EVERY = 512               # … and every so many more
 _SPARSE = 10       # starts are tried one by one when there is at most one per this many characters

@@ -114,6 +114,13 @@ def normalize_zh(text: str) -> str:
     return to_simplified(normalize(text))
 
 
+def ends_in(text: str, chars: str) -> bool:
+    """Whether the last character of ``text`` that is not white space is one of ``chars`` (str.rstrip strips
+    what ``\\s`` matches): what a pattern ending "[chars]\\s*$" tells, without trying it at every place."""
+    last = text.rstrip()[-1:]
+    return last != "" and last in chars
+
+
 def nfc(text: str) -> str:
     # ASCII text is NFC already; normalize() would still look every character up to find so
     return text if text.isascii() else unicodedata.normalize("NFC", text)

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from ..lexicon import lexicon
 from ..prefilter import finditer_at
+from ..text import ends_in
 from .facts import Term, add_fact, sentence_bounds, terms_by_sentence, text_of
 from .numbers import BARE_RANGE, FRACTION, NUM, WORD_NUMBER, CIValue, as_int_or_float, find_ci, find_p_values, to_number
 
@@ -55,7 +56,7 @@ _NOT_RESULT_AFTER = re.compile(r"^\s*\)?\s*(?:of\s+(?:the\s+)?patients\s+(?:had|
                                r"improvement|relative|lower|higher|dose|change|loss|gain)\b)", re.I)
 # "≥ 5% decline", "more than 50%": a threshold, not a result
 _THRESHOLD_BEFORE = re.compile(r"(?:[≥≤<>]=?|at\s+least|more\s+than|less\s+than|greater\s+than|up\s+to|over|超过|大于|小于|以上)\s*$", re.I)
-_THRESHOLD_LAST = "≥≤<>=tTnNoOrR过于上"  # the last character of each threshold (what _ends_in looks for)
+_THRESHOLD_LAST = "≥≤<>=tTnNoOrR过于上"  # the last character of each threshold (what ends_in looks for)
 
 
 # "其靶病灶缩小了100%", "reduced by 50%": a change in size, not a result
@@ -428,11 +429,11 @@ class ResultFacts:
             return True
         if _CI_AFTER.match(text[f.end: f.end + 12]):
             return False
-        if (f.stat not in ("hr", "or", "rr") and _ends_in(text, max(0, f.start - 14), f.start, _THRESHOLD_LAST)
+        if (f.stat not in ("hr", "or", "rr") and ends_in(text[max(0, f.start - 14):f.start], _THRESHOLD_LAST)
                 and _THRESHOLD_BEFORE.search(text, max(0, f.start - 14), f.start)):
             return False
         frac = _FRACTION_BEFORE.search(text, max(s0, f.start - 20), f.start) \
-            if f.unit == "%" and _ends_in(text, max(s0, f.start - 20), f.start, "(（[") else None
+            if f.unit == "%" and ends_in(text[max(s0, f.start - 20):f.start], "(（[") else None
         if frac:  # "overall response rate was 20/25 (80%)": n/N written before the rate
             before = [x for x in mentions if x.end <= frac.start()]
             if before and _LINK_BEFORE_FRACTION.fullmatch(text[before[-1].end: frac.start()]):
@@ -484,7 +485,7 @@ class ResultFacts:
                 return False  # "... duration of response was longer, and adverse events occurred in 73.4%"
             if f.unit == "%" and (_NOT_RESULT_AFTER.match(text[f.end: f.end + 30])
                                   or _NOT_RESULT_BEFORE.search(text[max(x.end, f.start - 8): f.start])
-                                  or (between.rstrip()[-1:] in ("占", "r", "R") and _SHARE_OF_CASES.search(between))):
+                                  or (ends_in(between, "占rR") and _SHARE_OF_CASES.search(between))):
                 return False
             f.endpoint = x
             return True
@@ -621,7 +622,7 @@ class ResultFacts:
             if last.stat in ("hr", "or", "rr") and _COMMA_AFTER_RATIO.fullmatch(between):
                 group = [last]
             diff = _DIFFERENCE.search(text, max(0, last.start - 40), last.start) \
-                if _ends_in(text, max(0, last.start - 40), last.start, "eEfF,为") else None
+                if ends_in(text[max(0, last.start - 40):last.start], "eEfF,为") else None
             if diff:  # "estimated treatment difference 26% [...]; p=0.0016": the p of the difference
                 last.qualifiers.append(_SPACES.sub(" ", diff.group(0).strip()))
                 group = [last]
@@ -775,16 +776,9 @@ def _mentions(text: str, spans: list[Term]) -> list[Mention]:
     return out
 
 
-def _ends_in(text: str, lo: int, hi: int, chars: str) -> bool:
-    """Whether the last character of text[lo:hi] that is not white space is one of ``chars``: a pattern that ends
-    in "X\\s*$" searched there (tried at every place) can match only when it is the last character of an X."""
-    last = text[lo:hi].rstrip()[-1:]
-    return last != "" and last in chars
-
-
 def _ends_open(head: str) -> bool:
     """Whether ``head`` ends with "(" or "[" and spaces: the end of every count written before its share."""
-    return head.rstrip()[-1:] in ("(", "[")
+    return ends_in(head, "([")
 
 
 def _clauses(text: str, s0: int, s1: int) -> list[tuple[int, int]]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..document import RawDocument, ReadError, iso_date
 from ..sections import split_headings
-from ..text import count_cjk, lang_of
+from ..text import count_cjk, ends_in, lang_of
 
 DOI = re.compile(r"\b(?:doi|DOI)\s*[:：]?\s*(10\.\d{4,9}/[^\s，,;；]+)")
 _EN_CITATION = re.compile(
@@ -75,15 +75,8 @@ def _has_heading(line: str) -> bool:
     return bool(_ZH_HEADING.match(line) or _EN_HEADING.match(line))
 
 
-def _ends_sentence(line: str) -> bool:
-    """What re.search(r"[.。!?！？]\\s*$", line) tells, without trying the pattern at every mark of the line:
-    the line's last character but white space (str.rstrip strips what \\s matches) is one of the marks."""
-    end = line.rstrip()[-1:]
-    return bool(end) and end in _SENTENCE_END_MARKS
-
-
 def _sentences(line: str) -> int:
-    return len(_SENTENCE_BREAK.findall(line)) + (1 if _ends_sentence(line) else 0)
+    return len(_SENTENCE_BREAK.findall(line)) + (1 if ends_in(line, _SENTENCE_END_MARKS) else 0)
 
 
 def _is_paragraph(line: str, cjk: int | None = None) -> bool:
@@ -159,7 +152,7 @@ def _is_author_line(line: str, cjk: int | None = None) -> bool:
             n += 1
         return n >= 1 and (n >= 2 or len(line) <= 5)
     # "\b[A-Z]\.$" can only match in the last four characters ("A.\n" and the one before it for \b)
-    if _ends_sentence(line) and not _INITIAL_END.search(line[-4:]):
+    if ends_in(line, _SENTENCE_END_MARKS) and not _INITIAL_END.search(line[-4:]):
         return False
     pieces = [p.strip() for p in _EN_AUTHOR_SEP.split(line) if p.strip()]
     if len(pieces) < 2 and len(line.split()) > 4:

@@ -10,6 +10,7 @@ import pytest
 from ingest.pipeline import numbers, results
 from ingest.pipeline.numbers import P_VALUE, find_ci, find_p_values
 from ingest.prefilter import finditer_at
+from ingest.text import ends_in
 from tests.pipeline.test_cue_speed_equivalence import corpus_texts, windows
 
 AWKWARD = [
@@ -109,7 +110,7 @@ def test_letters_as_ignorecase_reads_them():
 
 def test_what_the_quick_checks_leave_out(texts):
     """A window without a letter has only the digit counts and no "of"/"in ... patients"; a threshold or a fraction
-    before a figure ends the window (but for white space) with one of the characters _ends_in looks for."""
+    before a figure ends the window (but for white space) with one of the characters ends_in looks for."""
     rng = random.Random(9)
     awkward = list("12 3(（[例名/%≥<=于上过tnorTNOR ofinpatientsıſK\n,为占") + [
         "patients (", "of 23 ", "more than ", "3/4 (", "difference of ", "差异为", "26例，占", "cases accounted for "]
@@ -126,10 +127,10 @@ def test_what_the_quick_checks_leave_out(texts):
                     assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), head
                 assert not results._IN_PATIENTS.search(head) and not results._OF_TOTAL_BEFORE.search(head), head
             if results._THRESHOLD_BEFORE.search(text, lo, hi):
-                assert results._ends_in(text, lo, hi, results._THRESHOLD_LAST), (text, lo, hi)
+                assert ends_in(text[lo:hi], results._THRESHOLD_LAST), (text, lo, hi)
             if results._FRACTION_BEFORE.search(text, lo, hi):
-                assert results._ends_in(text, lo, hi, "(（["), (text, lo, hi)
+                assert ends_in(text[lo:hi], "(（["), (text, lo, hi)
             if results._DIFFERENCE.search(text, lo, hi):
-                assert results._ends_in(text, lo, hi, "eEfF,为"), (text, lo, hi)
+                assert ends_in(text[lo:hi], "eEfF,为"), (text, lo, hi)
             if results._SHARE_OF_CASES.search(head):
                 assert head.rstrip()[-1:] in ("占", "r", "R"), head
