@@ -31,54 +31,9 @@ _TOKEN = re.compile(f"(?=([{_HAN}][{_HAN}]|(?<![{_HAN}])[{_HAN}]|[^{_HAN}\\s]+|)
 
 def bigrams(text: str) -> str:
     """Chinese runs as overlapping character bigrams (a lone character stays itself); other text as is,
-    its spaces squeezed to one. A short text (a query) is cut by one regex scan; a long one (a record's
-    search row) by array operations over its code points, which cost a third of the scan's."""
-    if len(text or "") < _ARRAY_FROM:
-        return " ".join(filter(None, _TOKEN.findall(text or "")))
-    return _bigrams_by_array(text)
-
-
-_ARRAY_FROM = 200  # texts at least this long are cut by _bigrams_by_array (below, numpy's fixed costs dominate)
-_SPACE_BELOW = 0x3001  # no code point from here on is white space (str.isspace; the same as the regex's \s)
-_SPACE_TABLE = None
-
-
-def _bigrams_by_array(text: str) -> str:
-    """:func:`bigrams` of ``text`` (not empty) worked out over its code points as one array: each Chinese
-    character followed by another gives the two and a space; one alone, itself and a space; any other
-    character itself, and a space after the last of a run; white space nothing. The last space is dropped."""
-    global _SPACE_TABLE
-    import numpy
-
-    if _SPACE_TABLE is None:
-        table = numpy.zeros(_SPACE_BELOW + 1, dtype=bool)
-        table[[c for c in range(_SPACE_BELOW) if chr(c).isspace()]] = True
-        _SPACE_TABLE = table
-    code = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    n = len(code)
-    # the ranges of _HAN, by unsigned differences (a code point below a range wraps round to a large one)
-    han = ((code - 0x3400) <= 0x9FFF - 0x3400) | ((code - 0xF900) <= 0xFAFF - 0xF900)
-    other = ~(han | _SPACE_TABLE[numpy.minimum(code, _SPACE_BELOW)])
-    around = numpy.zeros(n + 2, dtype=bool)  # han, shifted: around[i] is position i - 1
-    around[1:-1] = han
-    han_next, han_before = around[2:], around[:-2]
-    other_next = numpy.zeros(n + 1, dtype=bool)
-    other_next[:-1] = other
-    pair = han & han_next
-    lone = han & ~(han_before | han_next)
-    other_last = other & ~other_next[1:]
-    width = pair.astype(numpy.intp) * 3 + lone * 2 + other + other_last  # the characters each position gives
-    at = numpy.cumsum(width)
-    total = int(at[-1])
-    if not total:
-        return ""
-    at -= width
-    out = numpy.full(total, ord(" "), dtype="<u4")
-    first = pair | lone | other
-    out[at[first]] = code[first]
-    pairs = numpy.flatnonzero(pair)
-    out[at[pairs] + 1] = code[pairs + 1]
-    return out[:-1].tobytes().decode("utf-32-le", "surrogatepass")
+    its spaces squeezed to one. One regex scan returns the tokens: no Python call per Chinese run, which
+    halves the time of a record's search row."""
+    return " ".join(filter(None, _TOKEN.findall(text or "")))
 
 
 def _has_han(text: str) -> bool:
