@@ -34,19 +34,30 @@ def to_number(text: str) -> Optional[float]:
 
 
 def words_to_int(text: str) -> Optional[int]:
+    """'Eighty-eight' → 88, 'one hundred and six' → 106; None for what is not one number: an unknown word,
+    or two words that never follow each other in a number ('eight-nine', 'twenty thirty')."""
     total, current, seen = 0, 0, False
+    last = None  # the kind of the previous word: "unit" (0-19), "tens", or None after a scale word
     for w in re.split(r"[\s-]+", text.lower()):
         if w in ("and", ""):
             continue
         if w in _WORDS:
+            if last == "unit":
+                return None
             current += _WORDS[w]
+            last = "unit"
         elif w in _TENS:
+            if last is not None:
+                return None
             current += _TENS[w]
+            last = "tens"
         elif w == "hundred":
             current = max(current, 1) * 100
+            last = None
         elif w == "thousand":
             total += max(current, 1) * 1000
             current = 0
+            last = None
         elif w in _ZH_DIGITS:
             current += _ZH_DIGITS[w]
         else:

@@ -129,6 +129,18 @@ def test_adverse_events(text, lang, expected):
     ("共纳入62例晚期非小细胞肺癌患者,其中58例可评价疗效。", "zh", [62], [58]),
     ("研究结果显示,在638位纳入研究的对象当中,376人使用A方案。", "zh", [638], []),
     ("回顾性分析2005年1月至2016年2月接受治疗的144例MM患者资料。", "zh", [144], []),
+    # a number in words with words between it and the noun; participants that are not called patients
+    ("Twenty-six obese subjects were enrolled and 17 completed the study.", "en", [26], []),
+    ("One hundred and seventy-six patients were randomly assigned.", "en", [176], []),
+    ("11 healthy volunteers were randomized to either smoking or not smoking.", "en", [11], []),
+    ("The 193 out-patients with OA of the knee were randomized into four groups.", "en", [193], []),
+    ("84 patients admitted to the ICU post-cardiac surgery were randomized by computer.", "en", [84], []),
+    ("133 children with type 1 diabetes (mean age 8.5 ± 1.8 years, 55% on pumps, median diabetes duration 3.0 "
+     "years) were randomly assigned to CGM or to usual care.", "en", [133], []),
+    ("133 women between 15-45 years old who suffered from the disorder were divided into three groups.", "en",
+     [133], []),
+    ("This open-label study randomized (1:1) 116 Japanese de-novo patients to either regimen.", "en", [116], []),
+    ("A randomized, double blind, crossover study was conducted in 14 COPD patients.", "en", [14], []),
 ])
 def test_patients_enrolled_and_analysed(text, lang, enrolled, analyzed):
     assert sorted({f["n"] for f in facts(text, lang, "n_enrolled")}) == enrolled
@@ -217,6 +229,14 @@ def test_enrolment_written_as_arms_and_as_spaced_thousands():
     assert 482 in enrolled("The trial stopped early (238 patients randomized to sunitinib, 244 to capecitabine).")
     assert 160 in enrolled("选取108例Ⅱ/Ⅲ期结肠癌术后辅助化疗患者作为研究组,选取同期52例单纯手术患者作为对照组。", "zh")
     assert 1241 in enrolled("共纳入1 241例驱动基因阴性的非小细胞肺癌患者。", "zh")
+
+
+def test_no_count_from_a_misspelt_number_word_or_a_class_range():
+    def enrolled(text):
+        return [f["n"] for f in facts(text, "en", "n_enrolled")]
+
+    assert 17 not in enrolled("Eight-nine consecutive children were enrolled.")  # not 8 + 9
+    assert 2 not in enrolled("Fifty two ASA physical status 1 or 2 adult patients scheduled for surgery were enrolled.")
 
 
 def test_grade_abbreviations_and_deaths():
