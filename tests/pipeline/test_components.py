@@ -141,6 +141,10 @@ def test_adverse_events(text, lang, expected):
      [133], []),
     ("This open-label study randomized (1:1) 116 Japanese de-novo patients to either regimen.", "en", [116], []),
     ("A randomized, double blind, crossover study was conducted in 14 COPD patients.", "en", [14], []),
+    ("503 subjects, 18 - 57 years old, were included and 297 completed the study.", "en", [503], []),
+    ("36 patients newly diagnosed with OSA were randomized to either arm.", "en", [36], []),
+    ("The NLST enrolled 56 392 persons, with 27 614 randomly assigned to radiograph screening.", "en", [56392], []),
+    ("A total of 1 204 patients were enrolled.", "en", [1204], []),
 ])
 def test_patients_enrolled_and_analysed(text, lang, enrolled, analyzed):
     assert sorted({f["n"] for f in facts(text, lang, "n_enrolled")}) == enrolled
@@ -237,6 +241,10 @@ def test_no_count_from_a_misspelt_number_word_or_a_class_range():
 
     assert 17 not in enrolled("Eight-nine consecutive children were enrolled.")  # not 8 + 9
     assert 2 not in enrolled("Fifty two ASA physical status 1 or 2 adult patients scheduled for surgery were enrolled.")
+    # who were screened, planned or seen before the count of those enrolled
+    assert 4 not in enrolled("Among 99 consecutive HCV genotype 4 patients, 46 were enrolled based on the sample size.")
+    assert 1967 not in enrolled("Power was not reached; of a planned 1967 women, 926 were enrolled.")
+    assert 159 not in enrolled("Among the initial 159 patients, 108 completed the study and were included in the analysis.")
 
 
 def test_grade_abbreviations_and_deaths():
