@@ -421,3 +421,12 @@ def test_a_doc_is_freed_without_the_cyclic_collector():
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_unlisted_inns_are_drugs_by_their_who_stem_and_ordinary_words_are_not():
+    text = ("Patients received fluticasone/salmeterol, diclofenac or a new sartan, zelosartan, with bupivacaine; "
+            "triamcinolone acetonide was given in April. Serum cholesterol, the concept and the intercept did not "
+            "change.")
+    drugs = {d["name"] for d in facts(text, "en", "drug")}
+    assert {"fluticasone", "salmeterol", "diclofenac", "zelosartan", "bupivacaine", "triamcinolone"} <= drugs
+    assert not drugs & {"acetonide", "april", "cholesterol", "concept", "intercept", "sartan"}
