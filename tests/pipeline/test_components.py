@@ -430,3 +430,14 @@ def test_unlisted_inns_are_drugs_by_their_who_stem_and_ordinary_words_are_not():
     drugs = {d["name"] for d in facts(text, "en", "drug")}
     assert {"fluticasone", "salmeterol", "diclofenac", "zelosartan", "bupivacaine", "triamcinolone"} <= drugs
     assert not drugs & {"acetonide", "april", "cholesterol", "concept", "intercept", "sartan"}
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("Patients with knee osteoarthritis or Alzheimer's disease were enrolled.", "en",
+     {"osteoarthritis", "Alzheimer's disease"}),
+    ("Adults with HIV-1 infection and chronic hepatitis C received treatment.", "en",
+     {"HIV infection", "chronic hepatitis C"}),
+    ("纳入阿尔茨海默病患者60例和膝骨关节炎患者40例。", "zh", {"Alzheimer's disease", "osteoarthritis"}),
+])
+def test_conditions_outside_oncology(text, lang, expected):
+    assert expected <= {f["name"] for f in facts(text, lang, "condition")}
