@@ -55,7 +55,8 @@ class AdverseEventFacts:
         for (s0, s1), here in zip(sentence_bounds(doc), terms_by_sentence(doc, "AE")):
             if not here:
                 continue
-            grades = self._grades(text, s0, s1)
+            every = self._grades(text, s0, s1)
+            grades = [g[:3] for g in every if not g[3]]
             if not grades and not self.context.search(text, s0, s1) and not any(
                     _FIGURE_AFTER.match(text, s.end_char) for s in here):
                 continue
@@ -68,7 +69,7 @@ class AdverseEventFacts:
                     negated_end = span.end_char
                     continue  # "no cerebral edema was reported", "未发生", "does not induce X or Y", "X was not observed"
                 negated_end = -1
-                grade = self._grade_for(text, span.start_char, span.end_char, grades)
+                grade = self._grade_for(text, span.start_char, span.end_char, grades, every)
                 rate, n = self._rate(text, span.end_char)
                 found.append([span, grade, rate, n])
             self._shared_rate(text, found)
@@ -80,7 +81,7 @@ class AdverseEventFacts:
                 add_fact(doc, "adverse_event", {"term": span.kb_id_, "grade": grade, "rate": rate, "n": n,
                                                 "arm": arm}, span.start_char, span.end_char, written=span.text)
             if self.lang == "zh":
-                self._breakdown(doc, text, here, found, self._grades(text, s0, s1, mostly=True), s1, arm)
+                self._breakdown(doc, text, here, found, [g[:3] for g in every], s1, arm)
         return doc
 
     def _grade_counts(self, text: str, found: list, grades: list, s0: int, s1: int) -> list[list]:
@@ -128,19 +129,18 @@ class AdverseEventFacts:
                 add_fact(doc, "adverse_event", {"term": span.kb_id_, "grade": g, "rate": gr, "n": gn, "arm": arm},
                          span.start_char, span.end_char, written=span.text)
 
-    def _grades(self, text: str, s0: int, s1: int, mostly: bool = False) -> list[tuple[int, int, str]]:
-        """Grades written in the sentence; "mostly grade 1-2" (多为, 均为) only when ``mostly``."""
-        out: list[tuple[int, int, str]] = []
+    def _grades(self, text: str, s0: int, s1: int) -> list[tuple[int, int, str, bool]]:
+        """Grades written in the sentence, as (start, end, grade, mostly): ``mostly`` for one that says what most
+        events were ("mostly grade 1-2", 多为, 均为), not what each term's was."""
+        out: list[tuple[int, int, str, bool]] = []
         for pat, grade in self.grades:
             for m in pat.finditer(text, s0, s1):
-                if any(m.start() < e and s < m.end() for s, e, _ in out):
+                if any(m.start() < e and s < m.end() for s, e, _, _ in out):
                     continue
-                if not mostly and _MOSTLY.search(text[max(s0, m.start() - 20): m.start()]):
-                    continue
-                out.append((m.start(), m.end(), grade))
+                out.append((m.start(), m.end(), grade, bool(_MOSTLY.search(text[max(s0, m.start() - 20): m.start()]))))
         return sorted(out)
 
-    def _grade_for(self, text, start, end, grades) -> str:
+    def _grade_for(self, text, start, end, grades, every=()) -> str:
         after = [g for g in grades if 0 <= g[0] - end <= 3 and text[end:g[0]].strip() in ("(", "[", ",", "")]
         if after:
             return after[0][2]
@@ -148,7 +148,10 @@ class AdverseEventFacts:
         if self.lang == "zh":  # not across "；", nor a grade that carries its own count ("3-4级2例(5.3%)")
             before = [g for g in before if not _ZH_CLAUSE_BREAK.search(text[g[1]:start])
                       and not _GRADE_COUNT_ZH.match(text, g[1])]
-        return before[-1][2] if before else "any"
+        if before:
+            return before[-1][2]
+        # "primarily grade 1-2 infusion toxicities": a "mostly" grade written right before a term is that term's
+        return next((g[2] for g in every if g[3] and g[1] <= start and not text[g[1]:start].strip()), "any")
 
     def _rate(self, text: str, end: int):
         if self.lang == "zh":

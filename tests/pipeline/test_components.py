@@ -110,6 +110,11 @@ def test_chinese_fractions_and_time_points():
      [("leukopenia", "any", None), ("neutropenia", "any", None)]),
     ("两组肝肾功能异常、骨髓抑制等不良反应发生率比较,差异无统计学意义。", "zh",
      [("hepatic dysfunction", "any", None), ("renal dysfunction", "any", None), ("myelosuppression", "any", None)]),
+    # "mostly grade 1-2" says what most events were; right before a term it is that term's grade
+    ("Drug-related adverse events were primarily grade 1-2 infusion toxicities.", "en",
+     [("infusion related reaction", "1-2", None)]),
+    ("Adverse events were nausea (33%) and diarrhea (19%), and were mainly grades 1 to 2.", "en",
+     [("nausea", "any", 33), ("diarrhea", "any", 19)]),
 ])
 def test_adverse_events(text, lang, expected):
     assert [(a["term"], a["grade"], a.get("rate")) for a in facts(text, lang, "adverse_event")] == expected
