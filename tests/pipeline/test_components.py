@@ -150,6 +150,7 @@ def test_adverse_events(text, lang, expected):
     ("36 patients newly diagnosed with OSA were randomized to either arm.", "en", [36], []),
     ("The NLST enrolled 56 392 persons, with 27 614 randomly assigned to radiograph screening.", "en", [56392], []),
     ("A total of 1 204 patients were enrolled.", "en", [1204], []),
+    ("Among 18 624 PLATO patients, 11 080 (59%) were categorized as NSTE-ACS.", "en", [18624], []),
 ])
 def test_patients_enrolled_and_analysed(text, lang, enrolled, analyzed):
     assert sorted({f["n"] for f in facts(text, lang, "n_enrolled")}) == enrolled
