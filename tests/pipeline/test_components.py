@@ -447,3 +447,8 @@ def test_unlisted_inns_are_drugs_by_their_who_stem_and_ordinary_words_are_not():
 ])
 def test_conditions_outside_oncology(text, lang, expected):
     assert expected <= {f["name"] for f in facts(text, lang, "condition")}
+
+
+def test_time_to_response_is_not_the_response_rate():
+    text = "Median time to first documented objective response was 7.9 weeks and the objective response rate was 45%."
+    assert [(r["endpoint"], r["value"]) for r in facts(text, "en", "result")] == [("ORR", 45)]
