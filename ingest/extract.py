@@ -94,7 +94,11 @@ def _facts_of_parts(lang: str, parts: list[Part]) -> list[Fact]:
         at += len(part.text)
         ends.append(at)
         at += len(PART_SEPARATOR)
-    doc = nlp.make_doc(PART_SEPARATOR.join(texts))
+    joined = PART_SEPARATOR.join(texts)
+    if len(joined) > nlp.max_length:  # no abstract is this long: a whole book or a dump pasted in one record
+        raise ReadError(f"text too long to be an abstract ({len(joined):,} {lang} characters; at most "
+                        f"{nlp.max_length:,})")
+    doc = nlp.make_doc(joined)
     doc.user_data["kb_parts"] = [(a, b, part.role) for a, b, part in zip(starts, ends, parts)]
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
@@ -144,6 +148,8 @@ def extract_outcome(read: Outcome) -> Outcome:
         return read
     try:
         return read._replace(record=extract_document(read.raw))
+    except ReadError as exc:  # the document's own fault: its reason as it is
+        return Outcome(read.path, read.index, None, exc.reason)
     except Exception as exc:  # a bug of ours must not end the batch; say which record
         return Outcome(read.path, read.index, None, f"extraction failed: {type(exc).__name__}: {exc}")
 

@@ -55,6 +55,14 @@ def test_a_heading_in_letters_that_fold_to_ascii_is_read_not_a_crash(tmp_path):
     assert [s.role for s in outcome.record.sections] == ["background", "methods", "results"]
 
 
+def test_a_text_far_longer_than_an_abstract_is_one_clear_error(tmp_path):
+    path = tmp_path / "book.txt"
+    path.write_text("Results: " + "The patients did well. " * 60_000 + "\n", encoding="utf-8")
+    outcome = next(extract_path(path))
+    assert outcome.record is None
+    assert outcome.error.startswith("text too long to be an abstract"), outcome.error
+
+
 def test_html_entities_are_decoded(tmp_path):
     text = SEED.read_text(encoding="utf-8").replace("95% CI:1.8, 3.7", "95% CI:1.8, 3.7").replace(
         "The median PFS", "The median&nbsp;PFS")
