@@ -20,6 +20,10 @@ from .facts import Term, set_terms, text_of
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SPACES = re.compile(r"\s+")
 _JOINED_BEFORE = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,8})(?:和|及|与|或|、)$")
+# a short form defined in brackets right after its term: "median survival time (MST)", "中位生存时间(MST)"
+_OPENS_BRACKET = re.compile(r"\s*[(（]")
+_DEFINED = re.compile(r"\s*[(（]\s*(?P<sf>[A-Za-z][A-Za-z0-9-]{1,9})\s*[)）]")
+_ABBREVIATED = {"DRUG", "ENDPOINT", "CONDITION"}  # not AE: "myasthenia gravis (MG)" is more often the disease studied
 
 
 def _stem_words(stems: tuple[str, ...]) -> re.Pattern:
@@ -109,6 +113,7 @@ class TermMatcher:
                     continue
                 found.append(_Term(start, end, a, b, kind, canon))
         found += self._stem_drugs(doc, text)  # Chinese text writes INNs in Latin letters too
+        found += self._defined_short_forms(doc, text, found)
         if self.lang == "zh":
             found += self._elided(doc, text, [t for t in found if t.label == "AE"])
         kept = _longest_first(sorted(found, key=lambda t: _PRIORITY[t.label]))
@@ -117,6 +122,34 @@ class TermMatcher:
                  for t in kept]
         set_terms(doc, spans, terms)  # read by the later components through terms_of
         return doc
+
+    def _defined_short_forms(self, doc: Doc, text: str, found: list[_Term]) -> list[_Term]:
+        """Short forms the document defines for a term it names, "median survival time (MST)": every later
+        "MST" is that term too. The long form must be a lexicon term written just before the brackets, and
+        the short form a new one (not itself a term), holding a capital, whose letters the term writes in
+        that order (:func:`_abbreviation_of`): "taxane-carboplatin (TC)" names a regimen, not carboplatin.
+        ``doc.user_data["kb_short_forms"]`` keeps each short form's long form."""
+        out: list[_Term] = []
+        named = None
+        for t in found:
+            if t.label not in _ABBREVIATED or not _OPENS_BRACKET.match(text, t.end_char):
+                continue  # a bracket right after the term is rare: most terms stop here
+            m = _DEFINED.match(text, t.end_char)
+            if not m:
+                continue
+            short = m.group("sf")
+            if named is None:
+                named = {text[f.start_char:f.end_char] for f in found}
+            if short in named or short.lower() == short or not _abbreviation_of(short, text[t.start_char:t.end_char]):
+                continue
+            named.add(short)
+            doc.user_data.setdefault("kb_short_forms", {})[short] = text[t.start_char:t.end_char]
+            for occ in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text[m.end():]):
+                a, b = m.end() + occ.start(), m.end() + occ.end()
+                span = doc.char_span(a, b)
+                if span is not None:
+                    out.append(_Term(span.start, span.end, a, b, t.label, t.kb_id))
+        return out
 
     def _elided(self, doc: Doc, text: str, found: list[_Term]) -> list[_Term]:
         """"白细胞和中性粒细胞减少": the first of two joined terms shares the second's ending (白细胞减少); so
@@ -177,6 +210,23 @@ class TermMatcher:
             if span is not None and len(span) == 1:
                 out.append(_Term(span.start, span.end, m.start(), m.end(), "DRUG", low))
         return out
+
+
+def _abbreviation_of(short: str, long: str) -> bool:
+    """Whether ``long`` writes the letters and digits of ``short`` in order, the first at the start of a
+    word (Schwartz & Hearst's test, 2003): MST of median survival time, AmB of amphotericin B, PCB of
+    procarbazine; not TC of carboplatin. Matched from the end, as they do."""
+    s, w = short.lower(), long.lower()
+    at = len(w) - 1
+    chars = [c for c in s if c.isalnum()]
+    for k in range(len(chars) - 1, -1, -1):
+        c = chars[k]
+        while at >= 0 and (w[at] != c or (k == 0 and at > 0 and w[at - 1].isalnum())):
+            at -= 1
+        if at < 0:
+            return False
+        at -= 1
+    return True
 
 
 class _Term(NamedTuple):

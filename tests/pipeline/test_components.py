@@ -452,3 +452,23 @@ def test_conditions_outside_oncology(text, lang, expected):
 def test_time_to_response_is_not_the_response_rate():
     text = "Median time to first documented objective response was 7.9 weeks and the objective response rate was 45%."
     assert [(r["endpoint"], r["value"]) for r in facts(text, "en", "result")] == [("ORR", 45)]
+
+
+def test_a_short_form_the_abstract_defines_names_its_term_afterwards():
+    text = ("Patients with knee osteoarthritis (KOA) received arsenic trioxide (ATO) or taxane-carboplatin (TC). "
+            "ATO was well tolerated in KOA; TC was not.")
+    drugs = [(d["name"], d["written"]) for d in facts(text, "en", "drug")]
+    assert ("arsenic trioxide", "ATO") in drugs
+    assert ("carboplatin", "TC") not in drugs  # TC abbreviates the regimen, not carboplatin
+    assert [c["name"] for c in facts(text, "en", "condition")].count("osteoarthritis") == 2
+
+
+@pytest.mark.parametrize("short,long,expected", [
+    ("MST", "median survival time", True), ("AmB", "amphotericin B", True), ("PCB", "procarbazine", True),
+    ("TC", "carboplatin", False), ("GV", "gemcitabine", False), ("HD-MTX", "methotrexate", False),
+])
+def test_schwartz_hearst_abbreviation_test(short, long, expected):
+    from ingest.pipeline.terms import _abbreviation_of
+
+    assert _abbreviation_of(short, long) is expected
+
