@@ -83,8 +83,11 @@ _RESPONSES = re.compile(r"responses?\s*$|缓解\s*$")
 _COUNT_BEFORE_SHARE = re.compile(r"(?:\d+|" + WORD_NUMBER.pattern
                                  + r")\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$", re.I)
 _CATEGORY_COUNT_GAP = re.compile(r"\s*(?:(?:was|were)\s+(?:achieved|observed|seen|reported|noted|attained)\s+)?"
-                                 r"(?:患者|者|为|有|:|：|in|of|by)?\s*(?:\d+|" + WORD_NUMBER.pattern +
-                                 r")\s*(?:例|名|patients?|cases?)?\s*[(（\[]\s*", re.I)
+                                 r"(?:患者|者|为|有|:|：|in|of|by)?\s*(?:(?:\d+|" + WORD_NUMBER.pattern + r")\s+(?:of|/)\s+)?"
+                                 r"(?:\d+|" + WORD_NUMBER.pattern + r")\s*(?:例|名|patients?|cases?)?\s*[(（\[]\s*", re.I)
+# "in 12 of 40 patients (30%)": the count and its total written before the share
+_N_OF_N_SHARE = re.compile(r"(?<![\d.])(?P<n>\d\d*)\s+(?:of|/)\s+(?P<N>\d\d*)\s+(?:[\w-]+\s+){0,2}?"
+                           r"(?:patients?|participants?|subjects?|cases?)\s*[(\[]\s*$", re.I)
 _SHARE_VERB = re.compile(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]?\s*(?:of\s+(?:the\s+)?\d+\s+(?:[\w-]+\s+){0,3}?)?"
                          r"(?:patients\s+)?(?:(?:in|on|with|receiving)\s+(?:the\s+)?[\w+\- ]{1,40}?\s+(?:group|arm)\s+)?"
                          r"(?:had|achieved|attained|experienced|showed|reached|obtained|were\s+in)\b")
@@ -327,6 +330,8 @@ class ResultFacts:
         for m in finditer_at(PAIR, text, starts, lo, s1):
             if free(m.start(), m.end()):
                 unit = unit_of(m.group("u"))
+                if unit != "%" and self.time_before.search(text, max(s0, m.start() - 24), m.start()):
+                    continue  # "overall survival at 6 and 12 months": two time points, not two figures
                 a = Figure(m.start("v1"), m.end("v1"), float(m.group("v1").replace(",", "")), unit)
                 b = Figure(m.start("v2"), m.end(), float(m.group("v2").replace(",", "")), unit)
                 a.qualifiers, b.qualifiers = [], []
@@ -339,7 +344,7 @@ class ResultFacts:
                 unit = unit_of(m.group("u"))
                 if unit in ("mg", "mg/m2", "mg/kg", "days", "years") and not self._dose_endpoint(text, m, mentions):
                     continue
-                if unit != "%" and self.time_before.search(text, max(s0, m.start() - 16), m.start()):
+                if unit != "%" and self.time_before.search(text, max(s0, m.start() - 24), m.start()):
                     continue  # "at 3 months", "within 3 months": a time point, not a figure
                 add(Figure(m.start(), m.end(), float(m.group("v").replace(",", "")), unit))
         if "(" in sent or "（" in sent:
@@ -541,6 +546,10 @@ class ResultFacts:
             return
         # "Eighty-eight (78%) of 113 evaluable patients achieved ...", "10 (43%)" after "Of the 23 patients"
         before = text[max(0, f.start - 40): f.start]
+        nn = _N_OF_N_SHARE.search(before) if _ends_open(before) else None
+        if nn and x.end <= f.start:  # "responses were observed in 12 of 40 patients (30%)"
+            f.n, f.N = int(nn.group("n")), int(nn.group("N"))
+            return
         head = (_COUNT_BEFORE if _LETTER.search(before) else _COUNT_BEFORE_DIGITS).search(before) \
             if _ends_open(before) else None
         if head and (x.start > f.end or self._share_of_patients(text, f)):
@@ -554,6 +563,12 @@ class ResultFacts:
                 if of:
                     f.N = int(of.group("N"))
             return
+        # "87 of 143 patients had an objective response (60.8%" / "1 confirmed response (3.2%)"
+        head = text[max(0, x.start - 60): x.start]
+        m = _N_OF_N_BEFORE.search(head)
+        if m and x.end <= f.start and f.start - x.end < 6:
+            f.n, f.N = int(m.group("n")), int(m.group("N"))
+            return
         # "In 96 patients ..., the ORR was 45%", "CNS ORR in 35 patients ... was 57%"
         win = text[max(s0, min(x.start, f.start) - 80): f.start]
         m = _IN_PATIENTS.search(win) if _LETTER.search(win) else None  # its words need letters
@@ -562,12 +577,6 @@ class ResultFacts:
             m = None  # another figure stands between: the count is that figure's
         if m and x.code in ("ORR", "DCR", "CBR", "CR", "PR", "pCR", "MRD"):
             f.N = int(m.group("N"))
-            return
-        # "87 of 143 patients had an objective response (60.8%" / "1 confirmed response (3.2%)"
-        head = text[max(0, x.start - 60): x.start]
-        m = _N_OF_N_BEFORE.search(head)
-        if m and x.end <= f.start and f.start - x.end < 6:
-            f.n, f.N = int(m.group("n")), int(m.group("N"))
             return
         if self.lang == "zh":
             m = _ZH_CASES_BEFORE.search(text[x.end: f.start])

@@ -452,3 +452,17 @@ def test_conditions_outside_oncology(text, lang, expected):
 def test_time_to_response_is_not_the_response_rate():
     text = "Median time to first documented objective response was 7.9 weeks and the objective response rate was 45%."
     assert [(r["endpoint"], r["value"]) for r in facts(text, "en", "result")] == [("ORR", 45)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Objective responses were observed in 12 of 40 patients (30%).", [("ORR", 30, 12, 40)]),
+    ("An objective response was seen in 87 of 143 patients (60.8%).", [("ORR", 60.8, 87, 143)]),
+    ("87 of 143 patients had an objective response (60.8%, 95% CI 52.3-68.9).", [("ORR", 60.8, 87, 143)]),
+    # time points are not figures, one or several
+    ("Endpoints included progression-free survival and overall survival at 6 and 12 months.", []),
+    ("Overall survival rates at 6, 12 and 24 months were 80%, 60% and 40%.",
+     [("OS", 80, None, None), ("OS", 60, None, None), ("OS", 40, None, None)]),
+])
+def test_responders_of_patients_and_time_points(text, expected):
+    assert [(r["endpoint"], r["value"], r.get("n"), r.get("N")) for r in facts(text, "en", "result")] == expected
+
