@@ -111,6 +111,10 @@ _COMMA_AFTER_RATIO = re.compile(r"\s*[\])]?\s*,\s*")
 _CLOSING = re.compile(r"[)\]）.。]")
 _ARMS_NAMED = re.compile(r"\b(?:in|for|with|of)\s+(?:the\s+)?(?:groups?\s+)?(?P<a>[\w\-+]+(?:\s+[\w\-+]+)?)\s+"
                          r"(?:and|or|vs\.?|versus)\s+(?P<b>[\w\-+]+(?:\s+[\w\-+]+)?)(?:\s+(?:groups?|arms?))?")
+# "longer with osimertinib than with standard therapy (18.9 vs 10.2 months)": the arms named before a compared pair
+_ARMS_COMPARED = re.compile(r"\bwith\s+(?P<a>[\w\-+]+(?:\s+(?!than\b|versus\b|vs\b)[\w\-+]+){0,2})\s+(?:than|versus|vs\.?|"
+                            r"compared\s+(?:with|to))\s+(?:with\s+)?(?:the\s+)?(?P<b>[\w\-+]+(?:\s+[\w\-+]+){0,2}?)"
+                            r"(?:\s+(?:groups?|arms?))?\s*[(\[]\s*$", re.I)
 _ARM_VERB = re.compile(r"\s+(?:was|were|is|are|had|has|showed|group|arm|cohort)s?$", re.I)
 _OPEN_BRACKET_GAP = re.compile(r"\s*[(\[][^)\]]*")
 _CLAUSE_CUT = re.compile(r"[；;]")
@@ -660,6 +664,8 @@ class ResultFacts:
                 here = [f for f in figures if c0 <= f.start < c1] if len(clauses) > 1 else figures
                 said = [x for x in mentions if c0 <= x.start < c1] if len(clauses) > 1 else mentions
                 self._respectively(text, c0, resp.start(), here, said)
+        if self.lang != "zh":
+            self._arms_compared(text, s0, figures)
         for i, f in enumerate(figures):
             if f.arm or f.stat in ("hr", "or", "rr"):
                 continue
@@ -711,6 +717,17 @@ class ResultFacts:
         if len(names) >= 2:
             for f, arm in zip(figs, names * (len(figs) // len(names))):
                 f.arm = arm
+
+    def _arms_compared(self, text: str, s0: int, figures: list[Figure]) -> None:
+        """"longer with A than with B (x vs y ...)": the first figure of the brackets is A's, the second B's."""
+        for f, g in zip(figures, figures[1:]):
+            if f.arm or g.arm or f.stat in ("hr", "or", "rr") or g.stat in ("hr", "or", "rr"):
+                continue
+            if not _VERSUS_GAP.fullmatch(text, f.end, g.start):
+                continue
+            m = _ARMS_COMPARED.search(text, max(s0, f.start - 120), f.start)
+            if m:
+                f.arm, g.arm = self._arm_name(m.group("a")), self._arm_name(m.group("b"))
 
     def _arm_list(self, text: str, s0: int, end: int) -> list[str]:
         head = text[s0:end]

@@ -466,3 +466,12 @@ def test_time_to_response_is_not_the_response_rate():
 def test_responders_of_patients_and_time_points(text, expected):
     assert [(r["endpoint"], r["value"], r.get("n"), r.get("N")) for r in facts(text, "en", "result")] == expected
 
+
+@pytest.mark.parametrize("text,arms", [
+    ("Median progression-free survival was longer with osimertinib than with standard therapy (18.9 vs 10.2 "
+     "months; HR 0.46).", ["osimertinib", "standard therapy", None]),
+    ("PFS was better with anlotinib compared with the placebo (4.8 vs 1.2 months).", ["anlotinib", "placebo"]),
+])
+def test_arms_named_before_a_compared_pair(text, arms):
+    assert [r.get("arm") for r in facts(text, "en", "result")] == arms
+
