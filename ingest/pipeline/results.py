@@ -112,9 +112,9 @@ _CLOSING = re.compile(r"[)\]）.。]")
 _ARMS_NAMED = re.compile(r"\b(?:in|for|with|of)\s+(?:the\s+)?(?:groups?\s+)?(?P<a>[\w\-+]+(?:\s+[\w\-+]+)?)\s+"
                          r"(?:and|or|vs\.?|versus)\s+(?P<b>[\w\-+]+(?:\s+[\w\-+]+)?)(?:\s+(?:groups?|arms?))?")
 # "longer with osimertinib than with standard therapy (18.9 vs 10.2 months)": the arms named before a compared pair
-_ARMS_COMPARED = re.compile(r"\bwith\s+(?P<a>[\w\-+]+(?:\s+(?!than\b|versus\b|vs\b)[\w\-+]+){0,2})\s+(?:than|versus|vs\.?|"
-                            r"compared\s+(?:with|to))\s+(?:with\s+)?(?:the\s+)?(?P<b>[\w\-+]+(?:\s+[\w\-+]+){0,2}?)"
-                            r"(?:\s+(?:groups?|arms?))?\s*[(\[]\s*$", re.I)
+_ARMS_COMPARED = re.compile(r"\bwith\s+(?P<a>[\w\-+/]+(?:\s+(?!than\b|versus\b|vs\b)[\w\-+/.]+){0,2})\s+(?:than|versus|"
+                            r"vs\.?|compared\s+(?:with|to))\s+(?:with\s+)?(?:the\s+)?(?P<b>[\w\-+/]+(?:\s+[\w\-+/.]+){0,2}?)"
+                            r"(?:\s+(?:groups?|arms?))?\s*[(\[]\s*(?:median|mean)?\s*$", re.I)
 _ARM_VERB = re.compile(r"\s+(?:was|were|is|are|had|has|showed|group|arm|cohort)s?$", re.I)
 _OPEN_BRACKET_GAP = re.compile(r"\s*[(\[][^)\]]*")
 _CLAUSE_CUT = re.compile(r"[；;]")
@@ -138,7 +138,7 @@ _RATIO_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至
 _GROUP_AFTER = re.compile(r"\s*(?:组|患者组|\s(?:group|arm|cohort)\b)", re.I)
 _LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:and\s+)?(?:\d+|" + WORD_NUMBER.pattern + r")\s*[(（]\s*",
                        re.I)
-_NAMED_ARM_DOSE = re.compile(r"(?<=[A-Za-z])\s+\d+(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b(?=\s*(?:,|versus\b|vs\b|or\b|and\b|"
+_NAMED_ARM_DOSE = re.compile(r"(?<=[A-Za-z])\s+\d+(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b(?=\s*(?:,|versus\b|vs\b|than\b|compared\b|or\b|and\b|"
                              r"\(|group\b|arm\b))", re.I)
 _ARM_DOSE = re.compile(r"\d\d*(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b", re.I)  # "2 mg/kg", "the 80-mg group"
 _DIFFERENCE = re.compile(r"(?:estimated\s+)?(?:treatment\s+|absolute\s+|risk\s+)?difference(?:\s+of)?\s*,?\s*$|差异为\s*$", re.I)

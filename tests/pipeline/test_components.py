@@ -471,6 +471,9 @@ def test_responders_of_patients_and_time_points(text, expected):
     ("Median progression-free survival was longer with osimertinib than with standard therapy (18.9 vs 10.2 "
      "months; HR 0.46).", ["osimertinib", "standard therapy", None]),
     ("PFS was better with anlotinib compared with the placebo (4.8 vs 1.2 months).", ["anlotinib", "placebo"]),
+    # an arm's dose before "than" names the arm; "median" may open the brackets
+    ("Overall survival was significantly longer with pembrolizumab 2 mg/kg than with docetaxel (median 14.9 months "
+     "vs 8.2 months; HR 0.54).", ["pembrolizumab 2 mg/kg", "docetaxel", None]),
 ])
 def test_arms_named_before_a_compared_pair(text, arms):
     assert [r.get("arm") for r in facts(text, "en", "result")] == arms
