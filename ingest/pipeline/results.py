@@ -83,8 +83,11 @@ _RESPONSES = re.compile(r"responses?\s*$|缓解\s*$")
 _COUNT_BEFORE_SHARE = re.compile(r"(?:\d+|" + WORD_NUMBER.pattern
                                  + r")\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$", re.I)
 _CATEGORY_COUNT_GAP = re.compile(r"\s*(?:(?:was|were)\s+(?:achieved|observed|seen|reported|noted|attained)\s+)?"
-                                 r"(?:患者|者|为|有|:|：|in|of|by)?\s*(?:\d+|" + WORD_NUMBER.pattern +
-                                 r")\s*(?:例|名|patients?|cases?)?\s*[(（\[]\s*", re.I)
+                                 r"(?:患者|者|为|有|:|：|in|of|by)?\s*(?:(?:\d+|" + WORD_NUMBER.pattern + r")\s+(?:of|/)\s+)?"
+                                 r"(?:\d+|" + WORD_NUMBER.pattern + r")\s*(?:例|名|patients?|cases?)?\s*[(（\[]\s*", re.I)
+# "in 12 of 40 patients (30%)": the count and its total written before the share
+_N_OF_N_SHARE = re.compile(r"(?<![\d.])(?P<n>\d\d*)\s+(?:of|/)\s+(?P<N>\d\d*)\s+(?:[\w-]+\s+){0,2}?"
+                           r"(?:patients?|participants?|subjects?|cases?)\s*[(\[]\s*$", re.I)
 _SHARE_VERB = re.compile(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]?\s*(?:of\s+(?:the\s+)?\d+\s+(?:[\w-]+\s+){0,3}?)?"
                          r"(?:patients\s+)?(?:(?:in|on|with|receiving)\s+(?:the\s+)?[\w+\- ]{1,40}?\s+(?:group|arm)\s+)?"
                          r"(?:had|achieved|attained|experienced|showed|reached|obtained|were\s+in)\b")
@@ -108,6 +111,10 @@ _COMMA_AFTER_RATIO = re.compile(r"\s*[\])]?\s*,\s*")
 _CLOSING = re.compile(r"[)\]）.。]")
 _ARMS_NAMED = re.compile(r"\b(?:in|for|with|of)\s+(?:the\s+)?(?:groups?\s+)?(?P<a>[\w\-+]+(?:\s+[\w\-+]+)?)\s+"
                          r"(?:and|or|vs\.?|versus)\s+(?P<b>[\w\-+]+(?:\s+[\w\-+]+)?)(?:\s+(?:groups?|arms?))?")
+# "longer with osimertinib than with standard therapy (18.9 vs 10.2 months)": the arms named before a compared pair
+_ARMS_COMPARED = re.compile(r"\bwith\s+(?P<a>[\w\-+/]+(?:\s+(?!than\b|versus\b|vs\b)[\w\-+/.]+){0,2})\s+(?:than|versus|"
+                            r"vs\.?|compared\s+(?:with|to))\s+(?:with\s+)?(?:the\s+)?(?P<b>[\w\-+/]+(?:\s+[\w\-+/.]+){0,2}?)"
+                            r"(?:\s+(?:groups?|arms?))?\s*[(\[]\s*(?:median|mean)?\s*$", re.I)
 _ARM_VERB = re.compile(r"\s+(?:was|were|is|are|had|has|showed|group|arm|cohort)s?$", re.I)
 _OPEN_BRACKET_GAP = re.compile(r"\s*[(\[][^)\]]*")
 _CLAUSE_CUT = re.compile(r"[；;]")
@@ -131,7 +138,7 @@ _RATIO_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至
 _GROUP_AFTER = re.compile(r"\s*(?:组|患者组|\s(?:group|arm|cohort)\b)", re.I)
 _LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:and\s+)?(?:\d+|" + WORD_NUMBER.pattern + r")\s*[(（]\s*",
                        re.I)
-_NAMED_ARM_DOSE = re.compile(r"(?<=[A-Za-z])\s+\d+(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b(?=\s*(?:,|versus\b|vs\b|or\b|and\b|"
+_NAMED_ARM_DOSE = re.compile(r"(?<=[A-Za-z])\s+\d+(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b(?=\s*(?:,|versus\b|vs\b|than\b|compared\b|or\b|and\b|"
                              r"\(|group\b|arm\b))", re.I)
 _ARM_DOSE = re.compile(r"\d\d*(?:\.\d+)?\s*-?\s*mg(?:/kg|/m2)?\b", re.I)  # "2 mg/kg", "the 80-mg group"
 _DIFFERENCE = re.compile(r"(?:estimated\s+)?(?:treatment\s+|absolute\s+|risk\s+)?difference(?:\s+of)?\s*,?\s*$|差异为\s*$", re.I)
@@ -327,6 +334,8 @@ class ResultFacts:
         for m in finditer_at(PAIR, text, starts, lo, s1):
             if free(m.start(), m.end()):
                 unit = unit_of(m.group("u"))
+                if unit != "%" and self.time_before.search(text, max(s0, m.start() - 24), m.start()):
+                    continue  # "overall survival at 6 and 12 months": two time points, not two figures
                 a = Figure(m.start("v1"), m.end("v1"), float(m.group("v1").replace(",", "")), unit)
                 b = Figure(m.start("v2"), m.end(), float(m.group("v2").replace(",", "")), unit)
                 a.qualifiers, b.qualifiers = [], []
@@ -339,7 +348,7 @@ class ResultFacts:
                 unit = unit_of(m.group("u"))
                 if unit in ("mg", "mg/m2", "mg/kg", "days", "years") and not self._dose_endpoint(text, m, mentions):
                     continue
-                if unit != "%" and self.time_before.search(text, max(s0, m.start() - 16), m.start()):
+                if unit != "%" and self.time_before.search(text, max(s0, m.start() - 24), m.start()):
                     continue  # "at 3 months", "within 3 months": a time point, not a figure
                 add(Figure(m.start(), m.end(), float(m.group("v").replace(",", "")), unit))
         if "(" in sent or "（" in sent:
@@ -541,6 +550,10 @@ class ResultFacts:
             return
         # "Eighty-eight (78%) of 113 evaluable patients achieved ...", "10 (43%)" after "Of the 23 patients"
         before = text[max(0, f.start - 40): f.start]
+        nn = _N_OF_N_SHARE.search(before) if _ends_open(before) else None
+        if nn and x.end <= f.start:  # "responses were observed in 12 of 40 patients (30%)"
+            f.n, f.N = int(nn.group("n")), int(nn.group("N"))
+            return
         head = (_COUNT_BEFORE if _LETTER.search(before) else _COUNT_BEFORE_DIGITS).search(before) \
             if _ends_open(before) else None
         if head and (x.start > f.end or self._share_of_patients(text, f)):
@@ -554,6 +567,12 @@ class ResultFacts:
                 if of:
                     f.N = int(of.group("N"))
             return
+        # "87 of 143 patients had an objective response (60.8%" / "1 confirmed response (3.2%)"
+        head = text[max(0, x.start - 60): x.start]
+        m = _N_OF_N_BEFORE.search(head)
+        if m and x.end <= f.start and f.start - x.end < 6:
+            f.n, f.N = int(m.group("n")), int(m.group("N"))
+            return
         # "In 96 patients ..., the ORR was 45%", "CNS ORR in 35 patients ... was 57%"
         win = text[max(s0, min(x.start, f.start) - 80): f.start]
         m = _IN_PATIENTS.search(win) if _LETTER.search(win) else None  # its words need letters
@@ -562,12 +581,6 @@ class ResultFacts:
             m = None  # another figure stands between: the count is that figure's
         if m and x.code in ("ORR", "DCR", "CBR", "CR", "PR", "pCR", "MRD"):
             f.N = int(m.group("N"))
-            return
-        # "87 of 143 patients had an objective response (60.8%" / "1 confirmed response (3.2%)"
-        head = text[max(0, x.start - 60): x.start]
-        m = _N_OF_N_BEFORE.search(head)
-        if m and x.end <= f.start and f.start - x.end < 6:
-            f.n, f.N = int(m.group("n")), int(m.group("N"))
             return
         if self.lang == "zh":
             m = _ZH_CASES_BEFORE.search(text[x.end: f.start])
@@ -651,6 +664,8 @@ class ResultFacts:
                 here = [f for f in figures if c0 <= f.start < c1] if len(clauses) > 1 else figures
                 said = [x for x in mentions if c0 <= x.start < c1] if len(clauses) > 1 else mentions
                 self._respectively(text, c0, resp.start(), here, said)
+        if self.lang != "zh":
+            self._arms_compared(text, s0, figures)
         for i, f in enumerate(figures):
             if f.arm or f.stat in ("hr", "or", "rr"):
                 continue
@@ -702,6 +717,17 @@ class ResultFacts:
         if len(names) >= 2:
             for f, arm in zip(figs, names * (len(figs) // len(names))):
                 f.arm = arm
+
+    def _arms_compared(self, text: str, s0: int, figures: list[Figure]) -> None:
+        """"longer with A than with B (x vs y ...)": the first figure of the brackets is A's, the second B's."""
+        for f, g in zip(figures, figures[1:]):
+            if f.arm or g.arm or f.stat in ("hr", "or", "rr") or g.stat in ("hr", "or", "rr"):
+                continue
+            if not _VERSUS_GAP.fullmatch(text, f.end, g.start):
+                continue
+            m = _ARMS_COMPARED.search(text, max(s0, f.start - 120), f.start)
+            if m:
+                f.arm, g.arm = self._arm_name(m.group("a")), self._arm_name(m.group("b"))
 
     def _arm_list(self, text: str, s0: int, end: int) -> list[str]:
         head = text[s0:end]

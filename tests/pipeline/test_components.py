@@ -472,3 +472,28 @@ def test_schwartz_hearst_abbreviation_test(short, long, expected):
 
     assert _abbreviation_of(short, long) is expected
 
+
+@pytest.mark.parametrize("text,expected", [
+    ("Objective responses were observed in 12 of 40 patients (30%).", [("ORR", 30, 12, 40)]),
+    ("An objective response was seen in 87 of 143 patients (60.8%).", [("ORR", 60.8, 87, 143)]),
+    ("87 of 143 patients had an objective response (60.8%, 95% CI 52.3-68.9).", [("ORR", 60.8, 87, 143)]),
+    # time points are not figures, one or several
+    ("Endpoints included progression-free survival and overall survival at 6 and 12 months.", []),
+    ("Overall survival rates at 6, 12 and 24 months were 80%, 60% and 40%.",
+     [("OS", 80, None, None), ("OS", 60, None, None), ("OS", 40, None, None)]),
+])
+def test_responders_of_patients_and_time_points(text, expected):
+    assert [(r["endpoint"], r["value"], r.get("n"), r.get("N")) for r in facts(text, "en", "result")] == expected
+
+
+@pytest.mark.parametrize("text,arms", [
+    ("Median progression-free survival was longer with osimertinib than with standard therapy (18.9 vs 10.2 "
+     "months; HR 0.46).", ["osimertinib", "standard therapy", None]),
+    ("PFS was better with anlotinib compared with the placebo (4.8 vs 1.2 months).", ["anlotinib", "placebo"]),
+    # an arm's dose before "than" names the arm; "median" may open the brackets
+    ("Overall survival was significantly longer with pembrolizumab 2 mg/kg than with docetaxel (median 14.9 months "
+     "vs 8.2 months; HR 0.54).", ["pembrolizumab 2 mg/kg", "docetaxel", None]),
+])
+def test_arms_named_before_a_compared_pair(text, arms):
+    assert [r.get("arm") for r in facts(text, "en", "result")] == arms
+
