@@ -187,6 +187,9 @@ def test_endpoint_kinds():
     assert got == {("ORR", "primary"), ("PFS", "secondary"), ("AE", "secondary")}
     zh = facts("主要终点是客观缓解率(ORR),关键次要终点包括无进展生存期(PFS)和不良事件。", "zh", "endpoint")
     assert {(e["name"], e.get("kind")) for e in zh} == {("ORR", "primary"), ("PFS", "secondary"), ("AE", "secondary")}
+    listed = ("Endpoints included tumour responses, duration of response, time to tumour response and "
+              "assessment of objective radiographic response to therapy.")
+    assert {e["name"] for e in facts(listed, "en", "endpoint")} == {"ORR", "DoR"}
 
 
 # ---- rules added for the own English and Chinese corpora (each sentence from a real abstract's wording) ----
