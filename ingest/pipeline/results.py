@@ -102,7 +102,7 @@ _COUNT_BEFORE_SHARE_DIGITS = re.compile(r"\d\d*\s*(?:patients?|participants?|sub
 _COUNT_BEFORE_DIGITS = re.compile(r"(?P<n>\d\d*)\s*(?:patients?\s*)?[(\[]\s*$", re.I)
 # what re.IGNORECASE matches to an ASCII letter: the letters, İ ı ſ and the Kelvin sign (tested against re)
 _LETTER = re.compile("[A-Za-z\u0130\u0131\u017f\u212a]")
-_OF_TOTAL_BEFORE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+", re.I)
+_OF_TOTAL_BEFORE = re.compile(r"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<N>\d+|" + WORD_NUMBER.pattern + r")\s+", re.I)
 _IN_PATIENTS = re.compile(r"\b(?:in|among|of|for)\s+(?:the\s+|all\s+)?(?P<N>\d+)\s+(?:\w+\s+){0,2}?"
                           r"(?:patients|participants|subjects)\b", re.I)
 _N_OF_N_BEFORE = re.compile(r"(?P<n>\d\d*)\s+(?:of|/)\s+(?P<N>\d+)\s+(?:\w+\s+){0,5}$")
@@ -564,8 +564,8 @@ class ResultFacts:
             else:
                 head = text[max(0, f.start - 200): f.start]
                 of = _OF_TOTAL_BEFORE.search(head) if _LETTER.search(head) else None
-                if of:
-                    f.N = int(of.group("N"))
+                if of and to_number(of.group("N")):  # "Of the eight patients with brain metastases, ... five (63%"
+                    f.N = int(to_number(of.group("N")))
             return
         # "87 of 143 patients had an objective response (60.8%" / "1 confirmed response (3.2%)"
         head = text[max(0, x.start - 60): x.start]

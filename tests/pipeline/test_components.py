@@ -480,6 +480,8 @@ def test_schwartz_hearst_abbreviation_test(short, long, expected):
     ("Objective responses were observed in 12 of 40 patients (30%).", [("ORR", 30, 12, 40)]),
     ("An objective response was seen in 87 of 143 patients (60.8%).", [("ORR", 60.8, 87, 143)]),
     ("87 of 143 patients had an objective response (60.8%, 95% CI 52.3-68.9).", [("ORR", 60.8, 87, 143)]),
+    ("Of the eight patients with brain metastases, disease control was reported in five (63%; 95% CI, 31% to 86%).",
+     [("DCR", 63, 5, 8)]),
     # time points are not figures, one or several
     ("Endpoints included progression-free survival and overall survival at 6 and 12 months.", []),
     ("Overall survival rates at 6, 12 and 24 months were 80%, 60% and 40%.",
