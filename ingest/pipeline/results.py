@@ -135,6 +135,9 @@ _RESPECTIVELY_COMPARED = re.compile(r"分别(?:高于|低于|优于|差于|多�
 _SHARE_LIST = re.compile(r"(?:\s*[(\[][^()\[\]]{0,40}[)\]])?\s+of\s+[^.;%]{0,60}?\s+and\s+" + r"(?:" + NUM + r")\s*%"
                          r"(?:\s*[(\[][^()\[\]]{0,40}[)\]])?\s+of\s+[^.;%]{0,40}?\s+(?:were|was|had|remained)\s+", re.I)
 _RATIO_RANGE = re.compile(r"\s*[(\[]\s*(?P<low>" + NUM + r")\s*(?:-|to|~|–|至)\s*(?P<high>" + NUM + r")\s*(?=[;,)\]])")
+_SHARE_RANGE_AFTER = re.compile(r"\s*(?:to|-|–)\s*(?:" + NUM + r")\s*%\s+of\b")
+_SHARE_RANGE_BEFORE = re.compile(r"(?:" + NUM + r")\s*%?\s*(?:to|-|–)\s*$")
+_OF_AFTER = re.compile(r"\s+of\b")
 _GROUP_AFTER = re.compile(r"\s*(?:组|患者组|\s(?:group|arm|cohort)\b)", re.I)
 _LIST_GAP = re.compile(r"[)）]?[^.;。；()]{0,140}?(?:,|，|、|\band\b)\s*(?:and\s+)?(?:\d+|" + WORD_NUMBER.pattern + r")\s*[(（]\s*",
                        re.I)
@@ -498,6 +501,10 @@ class ResultFacts:
                 return False
             f.endpoint = x
             return True
+        # "Approximately 30% to 50% of adults with ALL in complete remission ...": a range of shares of people
+        if f.unit == "%" and (_SHARE_RANGE_AFTER.match(text, f.end) or _SHARE_RANGE_BEFORE.search(
+                text, max(s0, f.start - 16), f.start) and _OF_AFTER.match(text, f.end)):
+            return False
         # the endpoint named after its figures: "75.6% (95% CI …) of patients in X and 74.3% (…) of controls were
         # alive and disease-free": near, or after a list of shares that ends near it
         after = [x for x in mentions if x.start >= f.end and (x.start - f.end <= 80 or (

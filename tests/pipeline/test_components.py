@@ -482,6 +482,8 @@ def test_schwartz_hearst_abbreviation_test(short, long, expected):
     ("87 of 143 patients had an objective response (60.8%, 95% CI 52.3-68.9).", [("ORR", 60.8, 87, 143)]),
     ("Of the eight patients with brain metastases, disease control was reported in five (63%; 95% CI, 31% to 86%).",
      [("DCR", 63, 5, 8)]),
+    # a range of shares of people, in a background sentence, is no result of the endpoint named after it
+    ("Approximately 30% to 50% of adults with ALL in hematologic complete remission exhibit residual disease.", []),
     # time points are not figures, one or several
     ("Endpoints included progression-free survival and overall survival at 6 and 12 months.", []),
     ("Overall survival rates at 6, 12 and 24 months were 80%, 60% and 40%.",
