@@ -943,7 +943,11 @@ _OTHERS_FEW = 48  # TextIndex.marks looks at as many characters that are not ASC
 # In TextIndex.marks: the runs \d[\d,]*(?=\s) finds in the text (a digit right after a digit is not tried:
 # it is inside the run of the digit before it, which either matched or ends where this one would)
 _NUMBER_RUN = re.compile(rb"0(?<!00)[0,]*+(?= )")
-_OTHER_SPACE = re.compile(r"[^\S ]")  # a white-space character other than the space
+# The characters \s matches in a str pattern other than the space, ASCII and not (every code point:
+# tests/pipeline/test_cue_speed_equivalence.py checks the two lists against re)
+_OTHER_SPACES_ASCII = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+_OTHER_SPACES_WIDE = ("\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                      "\u2028\u2029\u202f\u205f\u3000")
 # The characters other than ASCII ones that re.IGNORECASE matches to an ASCII letter (fold makes them
 # that letter; tests/pipeline/test_cue_speed_equivalence.py checks the list against re)
 _ASCII_LOOKALIKES = frozenset(FOLD_SPECIAL) | {"\u212a"}
@@ -970,7 +974,16 @@ def _word_pattern(strings) -> bytes:
 
 def spaces(text: str) -> str:
     """``text`` with every character ``\\s`` matches made a space: same length."""
-    return _OTHER_SPACE.sub(" ", text) if _OTHER_SPACE.search(text) else text
+    # one str.replace per such character the text holds: a look for one character (memchr) costs far less
+    # than re's character-class scan (a text that is all ASCII holds none of the wider ones)
+    for ch in _OTHER_SPACES_ASCII:
+        if ch in text:
+            text = text.replace(ch, " ")
+    if not text.isascii():
+        for ch in _OTHER_SPACES_WIDE:
+            if ch in text:
+                text = text.replace(ch, " ")
+    return text
 
 
 _ASCII_DIGITS = frozenset("0123456789")

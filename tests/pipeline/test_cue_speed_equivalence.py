@@ -268,6 +268,21 @@ def all_chars() -> str:
     return "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
 
 
+def test_spaces_makes_what_re_reads_as_white_space_a_space(all_chars):
+    """prefilter.spaces replaces the characters it lists, one by one: the lists are every character ``\\s``
+    matches but the space, and the text comes out as re's substitution makes it."""
+    listed = prefilter._OTHER_SPACES_ASCII + prefilter._OTHER_SPACES_WIDE
+    assert sorted(listed) == [c for c in all_chars if re.fullmatch(r"\s", c) and c != " "]
+    assert all(c.isascii() for c in prefilter._OTHER_SPACES_ASCII)
+    assert not any(c.isascii() for c in prefilter._OTHER_SPACES_WIDE)
+    assert prefilter.spaces(all_chars) == re.sub(r"[^\S ]", " ", all_chars)
+    rng = random.Random(11)
+    alphabet = list("ab .,\x00") + list(listed)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert prefilter.spaces(text) == re.sub(r"[^\S ]", " ", text), repr(text)
+
+
 def test_folding_agrees_with_re_ignorecase_for_ascii_letters(all_chars):
     """Every character ``re`` matches to an ASCII letter, case-insensitively, folds to that letter."""
     for letter in "abcdefghijklmnopqrstuvwxyz":
