@@ -1194,16 +1194,23 @@ def _word_table(not_after: frozenset) -> bytes:
     return bytes(ord(chr(b).lower()) if b < 128 and chr(b) in not_after else 1 for b in range(256))
 
 
-def _word_pattern(strings) -> bytes:
-    """A bytes pattern matching, in a :meth:`TextIndex.word_text`, a start byte and a string of ``strings``
-    (a trie: alternatives share their beginnings; a string ends it, the longer ones it begins add nothing)."""
+def trie(strings) -> str:
+    """A pattern matching one of ``strings`` where one begins (a trie: alternatives share their beginnings, so
+    ``re`` tries a few at each place, not all; a string ends it, the longer ones it begins add nothing — the
+    places where a match starts are those of the plain alternation)."""
     if "" in strings:
-        return b""
+        return ""
     groups: dict[str, list[str]] = {}
     for s in strings:
         groups.setdefault(s[0], []).append(s[1:])
-    alts = [re.escape(c.encode("ascii")) + _word_pattern(rest) for c, rest in sorted(groups.items())]
-    return alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
+    alts = [re.escape(c) + trie(rest) for c, rest in sorted(groups.items())]
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def _word_pattern(strings) -> bytes:
+    """A bytes pattern matching, in a :meth:`TextIndex.word_text`, a start byte and a string of ``strings``
+    (ASCII): their :func:`trie`."""
+    return trie(strings).encode("ascii")
 
 
 def spaces(text: str) -> str:

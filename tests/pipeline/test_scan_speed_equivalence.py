@@ -91,3 +91,17 @@ def test_counts_written_from_one_digit():
             for pos in (0, 2, 7):
                 assert [(m.span(), m.groups()) for m in p.finditer(text, pos)] == \
                        [(m.span(), m.groups()) for m in q.finditer(text, pos)], (p.pattern, text, pos)
+
+
+def test_series_names_start_where_the_alternation_does():
+    """kb_trial finds where the first trial series name starts through a trie of the names: the same place as
+    the plain alternation of them, longest first, finds."""
+    names = sorted(lexicon().trial_series, key=len, reverse=True)
+    plain = re.compile("|".join(re.escape(s) for s in names))
+    fast = trial.TrialFacts("en").series_names
+    assert fast.pattern != plain.pattern
+    pieces = [n[:k] for n in names for k in (1, 3, len(n))] + list(" -.1aZ") + ["KEYNOTE-189", "keynote"]
+    for text in _texts(pieces, 30_000, 17):
+        for pos in (0, 3):
+            m, p = fast.search(text, pos), plain.search(text, pos)
+            assert (m and m.start()) == (p and p.start()), text
