@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
 try:  # the parser ``re`` itself uses (Python 3.11+: re._parser; before: sre_parse)
     from re import _constants as _sre_constants
@@ -227,13 +227,19 @@ def _node(op, av) -> _Info:
     return _UNKNOWN  # ANY, NOT_LITERAL, GROUPREF, CATEGORY … : any character
 
 
+@lru_cache(maxsize=1024)
+def _parsed(pattern: str, flags: int):
+    """A pattern's parse tree, parsed once for requirements, heads and anchor (they only read it)."""
+    return _sre_parse.parse(pattern, flags)
+
+
 def requirements(pattern: re.Pattern) -> tuple[tuple[str, ...], ...]:
     """Sets of folded literal strings such that every match of ``pattern`` (a str pattern) contains
     at least one string of every set, most selective first; () when nothing useful is known."""
     if not isinstance(pattern.pattern, str):
         return ()
     try:
-        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+        tree = _parsed(pattern.pattern, pattern.flags)
         info = _seq(tree)
     except Exception:  # an unknown parse-tree shape: no filter, the pattern just runs
         return ()
@@ -621,7 +627,7 @@ def heads(pattern: re.Pattern) -> Optional[Heads]:
         return None
     guards: dict = {}
     try:
-        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+        tree = _parsed(pattern.pattern, pattern.flags)
         found = _first(tree, guards)
         runs, lead = _number_shape(tree)
         run_class = _run_class(tree, pattern.flags)
@@ -648,7 +654,7 @@ def _re_has_prefix(pattern: re.Pattern) -> bool:
     for the first character beats trying starts one by one."""
     try:
         from re import _compiler
-        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+        tree = _parsed(pattern.pattern, pattern.flags)
         flags = tree.state.flags
         if tree.getwidth()[0] == 0:
             return False
@@ -662,16 +668,168 @@ def useful_heads(pattern: re.Pattern) -> Optional[Heads]:
     ``re`` has no prefix of its own for it (or only a digit, which its scan tests every character for,
     while the numbers followed by white space of ``runs`` are few) and the starts look sparse (at most
     one in ten characters, by a rough estimate; the real count is checked per text)."""
-    h = heads(pattern)
+    return _useful(pattern, heads(pattern))
+
+
+def _useful(pattern: re.Pattern, h: Optional[Heads]) -> Optional[Heads]:
     if h is None or (_re_has_prefix(pattern) and not (h.digits and h.runs)):
         return None
+    return h if _heads_density(h) * _SPARSE <= 1 else None
+
+
+# Characters that may bound an anchor's window (Anchor): ASCII characters that are neither letters nor digits
+# (so no case rule of re.IGNORECASE reaches them), "?" left out (TextIndex.ascii() writes it for every character
+# that is not ASCII), NUL in (the separator of a Doc's parts)
+_BARRIER_CANDIDATES = frozenset(chr(b) for b in range(128) if not chr(b).isalnum() and chr(b) != "?")
+_ANCHOR_GAIN = 8  # an anchor replaces heads whose estimated density is this many times its strings' at least
+
+
+class Anchor(NamedTuple):
+    """Where a match can start, found back from a string every match holds: each match consumes, from its
+    start, text that the nodes before a point of the pattern match — at most ``width`` characters (None:
+    no bound), none of them a character of ``barriers`` — and then text that starts with one of ``strings``
+    (folded). So a match starts in a window that ends at an occurrence of a string and begins ``width``
+    characters before it or after the last barrier character before it, whichever is later; within the
+    windows, only where the pattern's ``heads`` allow. Used where the strings are much rarer than the places
+    the heads alone give ("the … ACRONYM trial": the trials, then "the" before each, not every "the")."""
+
+    strings: tuple[str, ...]
+    width: Optional[int]
+    barriers: frozenset
+    heads: Heads
+    run_class = None  # read like Heads.run_class by Matcher._starts
+
+
+def _category_takes(flags: int) -> dict[str, frozenset]:
+    """The barrier candidates each category (``\\d``, ``\\W`` …) matches in one mode."""
+    classes = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+               "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+    candidates = "".join(sorted(_BARRIER_CANDIDATES))
+    return {name: frozenset(re.findall(cls, candidates, flags)) for name, cls in classes.items()}
+
+
+# What a category may match, and surely matches, in either mode (Unicode \s takes \x1c-\x1f, ASCII \s not)
+_UNI, _ASC = _category_takes(0), _category_takes(re.ASCII)
+_CATEGORY_MAY = {name: _UNI[name] | _ASC[name] for name in _UNI}
+_CATEGORY_SURE = {name: _UNI[name] & _ASC[name] for name in _UNI}
+
+
+def _set_takes(items) -> frozenset:
+    """The barrier candidates a character set ``[...]`` (IN's items) may match: all when unsure. Candidates
+    are ASCII and neither letters nor digits, so no case rule of re.IGNORECASE maps one to another."""
+    negate = False
+    may: set[str] = set()
+    sure: set[str] = set()
+    for op, av in items:
+        name = op.name
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            may.add(chr(av))
+            sure.add(chr(av))
+        elif name == "RANGE":
+            chars = {c for c in _BARRIER_CANDIDATES if av[0] <= ord(c) <= av[1]}
+            may |= chars
+            sure |= chars
+        elif name == "CATEGORY" and av.name in _CATEGORY_MAY:
+            may |= _CATEGORY_MAY[av.name]
+            sure |= _CATEGORY_SURE[av.name]
+        else:
+            return _BARRIER_CANDIDATES
+    return _BARRIER_CANDIDATES - sure if negate else _BARRIER_CANDIDATES & may
+
+
+def _consumed(items) -> frozenset:
+    """The barrier candidates that some character a match of the sequence consumes may be: all when unsure."""
+    out: set[str] = set()
+    for op, av in items:
+        name = op.name
+        if name in _ZERO_WIDTH:
+            continue
+        if name == "LITERAL":
+            out.add(chr(av))
+        elif name == "IN":
+            out |= _set_takes(av)
+        elif name == "SUBPATTERN":
+            out |= _consumed(av[3])
+        elif name == "ATOMIC_GROUP":
+            out |= _consumed(av)
+        elif name in _REPEATS:
+            if av[1] > 0:
+                out |= _consumed(av[2])
+        elif name == "BRANCH":
+            for alt in av[1]:
+                out |= _consumed(alt)
+        elif name == "GROUPREF_EXISTS":
+            out |= _consumed(av[1])
+            if av[2] is not None:
+                out |= _consumed(av[2])
+        else:  # ANY, NOT_LITERAL, GROUPREF, … : any character
+            return _BARRIER_CANDIDATES
+    return _BARRIER_CANDIDATES & frozenset(out)
+
+
+def anchor(pattern: re.Pattern, max_score: Optional[float] = None) -> Optional[Anchor]:
+    """The :class:`Anchor` of ``pattern`` (a str pattern) with the rarest strings (their :func:`_score` at
+    most ``max_score``), or None when none bounds its windows (neither a width nor a full stop among the
+    barriers) or the pattern's heads are not strings alone (unknown, or digits, line starts, numbers)."""
+    return _anchor(pattern, heads(pattern), max_score)
+
+
+def _anchor(pattern: re.Pattern, h: Optional[Heads], max_score: Optional[float]) -> Optional[Anchor]:
+    if h is None or h.digits or h.lines or h.runs or h.lead or not h.strings:
+        return None
+    try:
+        tree = _parsed(pattern.pattern, pattern.flags)
+        items = list(tree)
+        options = []
+        for k in range(1, len(items)):
+            if items[k][0].name == "LITERAL" and items[k - 1][0].name == "LITERAL":
+                continue  # inside a run of characters: from the run's start, the strings are longer
+            found = _first(items[k:])
+            if not found or not all(isinstance(s, str) and s for s in found):
+                continue
+            kept: list[str] = []
+            for s in sorted(found, key=len):  # an occurrence of the longer is one of the shorter
+                if not any(s.startswith(x) for x in kept):
+                    kept.append(s)
+            score = _score(kept)
+            if max_score is None or score <= max_score:
+                options.append((score, k, tuple(sorted(kept))))
+        for _score_k, k, strings in sorted(options):
+            before = items[:k]
+            hi = _sre_parse.SubPattern(tree.state, before).getwidth()[1]
+            if hi == 0:  # the strings start every match: they are heads, no anchor
+                continue
+            width = hi if hi < _sre_parse.MAXWIDTH else None
+            barriers = _BARRIER_CANDIDATES - _consumed(before)
+            if width is None and "." not in barriers:
+                continue
+            return Anchor(strings, width, barriers, h)
+    except Exception:  # an unknown parse-tree shape
+        return None
+    return None
+
+
+def _heads_density(h: Heads) -> float:
+    """useful_heads' estimate of the share of a text's places that ``h`` gives."""
     at_words = h.boundary or bool(h.not_after & _LETTERS)
     density = sum(_score((s,)) for s in h.strings) * (0.3 if at_words else 1.0)
     if h.digits:
         density += 0.03 if _ASCII_DIGITS <= h.not_after else 0.1
     if h.lines:
         density += 0.02
-    return h if density * _SPARSE <= 1 else None
+    return density
+
+
+def start_heads(pattern: re.Pattern) -> Optional[Heads | Anchor]:
+    """What a Matcher tries ``pattern`` at: its useful heads (None: ``re`` scans), or its :class:`Anchor`
+    when there are such heads and the anchor's strings are much rarer than the places they give."""
+    h = _useful(pattern, heads(pattern))
+    if h is None:
+        return None
+    a = _anchor(pattern, h, _heads_density(h) / _ANCHOR_GAIN)
+    return h if a is None else a
 
 
 class TextIndex:
@@ -680,7 +838,7 @@ class TextIndex:
     for each :class:`Heads`, the places where such a match can start (``starts``)."""
 
     __slots__ = ("text", "folded", "plans", "starts", "present", "_occ", "_digits", "_spaced", "_ascii", "_marks",
-                 "_runs", "_run_digits", "_after_space", "_word_texts")
+                 "_runs", "_run_digits", "_after_space", "_word_texts", "_barrier_texts")
 
     def __init__(self, text: str):
         folded = fold(text)
@@ -698,6 +856,7 @@ class TextIndex:
         self._run_digits: dict[bool, list[int]] = {}
         self._after_space: Optional[list[int]] = None
         self._word_texts: dict[frozenset, Optional[bytes]] = {}
+        self._barrier_texts: dict[frozenset, bytes] = {}
 
     def spaced(self) -> str:
         """The folded text with every white-space character made a space (same length)."""
@@ -869,12 +1028,81 @@ class TextIndex:
         texts[not_after] = out
         return out
 
-    def start_positions(self, heads: Heads) -> Optional[list[int]]:
+    def occurrences(self, h: str, find) -> list[int]:
+        """Every place (they may overlap) the folded text (``find``: its find, or the spaced text's) holds ``h``."""
+        got: list[int] = []
+        i = find(h)
+        while i >= 0:
+            got.append(i)
+            i = find(h, i + 1)
+        return got
+
+    def barrier_text(self, barriers: frozenset) -> bytes:
+        """One byte per character of the text: 0 for a character of ``barriers`` (ASCII ones, "?" never),
+        1 for any other; its rfind(0) finds the last barrier before a place."""
+        out = self._barrier_texts.get(barriers)
+        if out is None:
+            out = self._barrier_texts[barriers] = self.ascii().translate(_barrier_table(barriers))
+        return out
+
+    def anchor_starts(self, a: Anchor) -> Optional[list[int]]:
+        """Sorted positions where a match with anchor ``a`` can start (see :class:`Anchor`), or None when
+        they are too many."""
+        n = len(self.text)
+        folded = self.folded
+        occ = self._occ
+        present = self.present
+        ends: list[int] = []
+        for s in a.strings:
+            got = occ.get(s)
+            if got is None:
+                got = occ[s] = [] if present.get(s) is False else self.occurrences(s, folded.find)
+            ends.extend(got)
+        if not ends:
+            return []
+        if len(ends) * _SPARSE > n:
+            return None
+        ends = sorted(set(ends))
+        rfind = self.barrier_text(a.barriers).rfind if a.barriers else None
+        width = a.width
+        windows: list[list[int]] = []  # [first, last] places, merged where they meet
+        for q in ends:
+            lo = rfind(0, 0, q) + 1 if rfind is not None else 0
+            if width is not None and q - width > lo:
+                lo = q - width
+            if windows and lo <= windows[-1][1] + 1:  # lo never decreases: the windows come in order
+                windows[-1][1] = q
+            else:
+                windows.append([lo, q])
+        h = a.heads
+        found: list[int] = []
+        find = (self.spaced() if h.spaced else folded).find
+        for lo, q in windows:  # where a head string starts, inside a window
+            for s in h.strings:
+                stop = q + len(s)
+                i = find(s, lo, stop)
+                while i >= 0:
+                    found.append(i)
+                    i = find(s, i + 1, stop)
+        text = self.text
+        not_after = h.not_after
+        if not_after:
+            found = [i for i in found if i == 0 or text[i - 1] not in not_after]
+        if h.boundary:  # \b fails between two word characters
+            found = [i for i in found if i == 0 or i >= n or text[i] not in _WORD or text[i - 1] not in _WORD]
+        if len(found) * _SPARSE > n:
+            return None
+        return sorted(set(found))
+
+    def start_positions(self, heads: Heads | Anchor) -> Optional[list[int]]:
         """Sorted positions where a match with ``heads`` can start, or None when they are so many that
         trying each would cost more than letting ``re`` scan."""
         starts = self.starts
         if heads in starts:
             return starts[heads]
+        if isinstance(heads, Anchor):
+            out = starts[heads] = self.anchor_starts(heads)
+            return out
         text = self.text
         n = len(text)
         out: Optional[list[int]] = None
@@ -943,11 +1171,21 @@ _OTHERS_FEW = 48  # TextIndex.marks looks at as many characters that are not ASC
 # In TextIndex.marks: the runs \d[\d,]*(?=\s) finds in the text (a digit right after a digit is not tried:
 # it is inside the run of the digit before it, which either matched or ends where this one would)
 _NUMBER_RUN = re.compile(rb"0(?<!00)[0,]*+(?= )")
-_OTHER_SPACE = re.compile(r"[^\S ]")  # a white-space character other than the space
+# The characters \s matches in a str pattern other than the space, ASCII and not (every code point:
+# tests/pipeline/test_cue_speed_equivalence.py checks the two lists against re)
+_OTHER_SPACES_ASCII = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+_OTHER_SPACES_WIDE = ("\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                      "\u2028\u2029\u202f\u205f\u3000")
 # The characters other than ASCII ones that re.IGNORECASE matches to an ASCII letter (fold makes them
 # that letter; tests/pipeline/test_cue_speed_equivalence.py checks the list against re)
 _ASCII_LOOKALIKES = frozenset(FOLD_SPECIAL) | {"\u212a"}
 _WORD_STRINGS_MIN = 4  # strings looked for in TextIndex.word_text at once, rather than one by one
+
+
+@lru_cache(maxsize=64)
+def _barrier_table(barriers: frozenset) -> bytes:
+    """bytes.translate table of :meth:`TextIndex.barrier_text`."""
+    return bytes(0 if chr(b) in barriers and b != 63 else 1 for b in range(256))
 
 
 @lru_cache(maxsize=64)
@@ -956,21 +1194,37 @@ def _word_table(not_after: frozenset) -> bytes:
     return bytes(ord(chr(b).lower()) if b < 128 and chr(b) in not_after else 1 for b in range(256))
 
 
-def _word_pattern(strings) -> bytes:
-    """A bytes pattern matching, in a :meth:`TextIndex.word_text`, a start byte and a string of ``strings``
-    (a trie: alternatives share their beginnings; a string ends it, the longer ones it begins add nothing)."""
+def trie(strings) -> str:
+    """A pattern matching one of ``strings`` where one begins (a trie: alternatives share their beginnings, so
+    ``re`` tries a few at each place, not all; a string ends it, the longer ones it begins add nothing — the
+    places where a match starts are those of the plain alternation)."""
     if "" in strings:
-        return b""
+        return ""
     groups: dict[str, list[str]] = {}
     for s in strings:
         groups.setdefault(s[0], []).append(s[1:])
-    alts = [re.escape(c.encode("ascii")) + _word_pattern(rest) for c, rest in sorted(groups.items())]
-    return alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
+    alts = [re.escape(c) + trie(rest) for c, rest in sorted(groups.items())]
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def _word_pattern(strings) -> bytes:
+    """A bytes pattern matching, in a :meth:`TextIndex.word_text`, a start byte and a string of ``strings``
+    (ASCII): their :func:`trie`."""
+    return trie(strings).encode("ascii")
 
 
 def spaces(text: str) -> str:
     """``text`` with every character ``\\s`` matches made a space: same length."""
-    return _OTHER_SPACE.sub(" ", text) if _OTHER_SPACE.search(text) else text
+    # one str.replace per such character the text holds: a look for one character (memchr) costs far less
+    # than re's character-class scan (a text that is all ASCII holds none of the wider ones)
+    for ch in _OTHER_SPACES_ASCII:
+        if ch in text:
+            text = text.replace(ch, " ")
+    if not text.isascii():
+        for ch in _OTHER_SPACES_WIDE:
+            if ch in text:
+                text = text.replace(ch, " ")
+    return text
 
 
 _ASCII_DIGITS = frozenset("0123456789")
@@ -1027,7 +1281,7 @@ class Matcher:
         self.patterns = list(patterns)
         # shortest strings first: in a text that holds one, the look-up ends soonest
         self.needs = [tuple(tuple(sorted(strings, key=len)) for strings in requirements(p)) for p in self.patterns]
-        self.heads = [useful_heads(p) for p in self.patterns]
+        self.heads = [start_heads(p) for p in self.patterns]
         self.checked = any(self.needs) or any(h is not None for h in self.heads)
         self._entries = list(zip(self.patterns, self.needs, self.heads))
         self._windows = object()  # the key of the window plan in TextIndex.plans

@@ -26,18 +26,47 @@ _DEFINED = re.compile(r"\s*[(（]\s*(?P<sf>[A-Za-z][A-Za-z0-9-]{1,9})\s*[)）]")
 _ABBREVIATED = {"DRUG", "ENDPOINT", "CONDITION"}  # not AE: "myasthenia gravis (MG)" is more often the disease studied
 
 
-def _stem_words(stems: tuple[str, ...]) -> re.Pattern:
-    """A Latin word (4+ letters, not joined to letters or digits) ending in one of the (lower-case) stems,
-    in any case. The ending is tested by look-behinds, one per stem length, so the regex finds the few
-    candidate words itself instead of Python testing every word."""
-    by_length: dict[int, list[str]] = {}
-    for stem in stems:
-        any_case = "".join(f"[{c.upper()}{c}]" if "a" <= c <= "z" else re.escape(c) for c in stem)
-        by_length.setdefault(len(stem), []).append(any_case)
-    endings = "|".join(f"(?<={'|'.join(forms)})" for _, forms in sorted(by_length.items()))
-    # "(?<![A-Za-z0-9])[A-Za-z]{4,}+" written from its first letter, so that re skips to a letter (a character-set
-    # prefix) instead of trying the look-behind at every character of a Chinese text
-    return re.compile(rf"[A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z]{{3,}}+(?![A-Za-z0-9])(?:{endings})")
+class StemWords:
+    """Where the Latin words ending in a WHO stem are: every word of 4+ ASCII letters with no ASCII letter or
+    digit on either side whose end, in any case, is one of the (lower-case) stems — the spans the regex
+    ``(?<![A-Za-z0-9])[A-Za-z]{4,}+(?![A-Za-z0-9])`` with a look-behind for the stems finds, in text order.
+
+    A regex must try a word at every letter; the stems are rare, so they are looked for instead (``bytes.find``
+    on the text lower-cased, one byte per character) and the word around each is checked."""
+
+    def __init__(self, stems: tuple[str, ...]):
+        needles: list[str] = []
+        for stem in sorted(set(stems), key=len):
+            if not stem.isascii() or not stem.isalpha() or not stem.islower():
+                raise ValueError(f"drug stem {stem!r}: lower-case ASCII letters only")
+            if not any(stem.endswith(n) for n in needles):  # "zumab" ends in "mab": finding "mab" finds it
+                needles.append(stem)
+        self.needles = tuple(n.encode("ascii") for n in needles)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        # ASCII letters lower-cased, every other character one "?" (neither letter nor digit): same offsets
+        raw = (text.encode("ascii") if text.isascii() else text.encode("ascii", "replace")).lower()
+        n = len(raw)
+        out = []
+        for needle in self.needles:
+            find = raw.find
+            i = find(needle)
+            while i >= 0:
+                end = i + len(needle)
+                if end == n or raw[end] not in _ALNUM:  # the stem ends the word
+                    start = i
+                    while start and raw[start - 1] in _LOWER:
+                        start -= 1
+                    if end - start >= 4 and (start == 0 or raw[start - 1] not in _DIGIT):
+                        out.append((start, end))
+                i = find(needle, i + 1)
+        out.sort()
+        return out
+
+
+_LOWER = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+_DIGIT = frozenset(b"0123456789")
+_ALNUM = _LOWER | _DIGIT
 
 
 def term_table(lex: Lexicon, lang: str) -> dict[str, dict[str, str]]:
@@ -92,7 +121,7 @@ class TermMatcher:
             if exact_terms:
                 self.exact.add(kind, list(nlp.tokenizer.pipe(exact_terms)))
         self.stems = tuple(s.stem for s in self.lex.drug_stems)
-        self.stem_words = _stem_words(self.stems)
+        self.stem_words = StemWords(self.stems)
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
@@ -197,18 +226,18 @@ class TermMatcher:
         return not (before.isalnum() or after.isalnum())
 
     def _stem_drugs(self, doc: Doc, text: str) -> list[_Term]:
-        """Words ending in a WHO INN stem, found by one regex over the text, not token by token."""
+        """Words ending in a WHO INN stem (StemWords), not token by token."""
         out = []
-        for m in self.stem_words.finditer(text):
-            low = m.group(0).lower()
+        for a, b in self.stem_words.spans(text):
+            low = text[a:b].lower()
             if not low.endswith(self.stems) or low in self.lex.drug_alias:
                 continue
             stem = max((s for s in self.stems if low.endswith(s)), key=len)
             if len(low) < len(stem) + 3:
                 continue
-            span = doc.char_span(m.start(), m.end())  # a few words a document: only whole single tokens
+            span = doc.char_span(a, b)  # a few words a document: only whole single tokens
             if span is not None and len(span) == 1:
-                out.append(_Term(span.start, span.end, m.start(), m.end(), "DRUG", low))
+                out.append(_Term(span.start, span.end, a, b, "DRUG", low))
         return out
 
 

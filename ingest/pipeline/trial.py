@@ -46,8 +46,9 @@ class TrialFacts:
         self.series = re.compile(
             r"\b(?P<a>(?:" + "|".join(re.escape(s) for s in series) + r")(?:[\s-]?[A-Z]{0,3}\d{1,4}(?:-\d+)?[A-Za-z]?)?)"
             r"(?![\w-])")
-        # every match of self.series begins with a series name: none before the first one, none without
-        self.series_names = re.compile("|".join(re.escape(s) for s in series))
+        # every match of self.series begins with a series name: none before the first one, none without (a trie
+        # of the names: only where the first one starts is read)
+        self.series_names = re.compile(prefilter.trie(series))
         self.not_acronym = self.lex.cue("not_acronym", lang)
         self.known_terms = {t.lower() for t in self.lex.drug_alias} | {t.lower() for t in self.lex.target_alias} | {
             e.term.lower() for e in self.lex.endpoints} | set(self.lex.condition_alias)

@@ -185,6 +185,78 @@ def test_awkward_patterns_over_awkward_texts(flags):
                 check(cue, text, pos, endpos)
 
 
+# Patterns a Matcher tries near a rarer string inside them (prefilter.Anchor): head strings or none, widths
+# bounded or not, barriers that a set, a negated set, a category or a back-reference takes away
+ANCHORED = [
+    r"(?:the\s+|of\s+the\s+|in\s+)(?:open-label\s+|[a-z]{2}\s+)*(?P<a>[A-Z][A-Z0-9]{2,}(?:[\s-]\d+)?)\s+(?:cats|kelvin)\b",
+    r"(?<!\w)(?:\w+ab|ba)(?:[\s-][A-Z0-9]\w*)?\s+(?:foo\.bar|foo\s*bar)\s+(?:one|two)",
+    r"(?:ab|ba)[\w(]{0,6}stanbul", r"(?<![\w.])(?:in|ok)[^;]*?women", r"(?:the|of)\s+\W?\w+\s+tension",
+    r"(?:ab|ba)[^.]{0,12}(?:stanbul|elvin)", r"(?:in|of)\s+(?P<q>\w)\w*(?P=q)\s+cats\b", r"x(?:[a-z,]+\s)+women",
+]
+ANCHOR_WORDS = ["cats", "kelvin", "KELVIN", "\u212aelvin", "foo.bar", "foo bar", "foobar", "stanbul", "women",
+                "tension", "open-label", "the", "of the", "in", "ok", "ABC", "XYZ-12", "AB", "ab", "ba", "x", "ſ"]
+
+
+def _anchored(pattern: re.Pattern) -> Cue:
+    """A Cue of the one pattern that tries it at the places its anchor gives, whether or not the Matcher
+    would choose the anchor over the heads."""
+    cue = Cue([pattern])
+    a = prefilter.anchor(pattern)
+    assert a is not None, pattern.pattern
+    cue._matcher._entries = [(pattern, cue._matcher.needs[0], a)]
+    return cue
+
+
+@pytest.mark.parametrize("flags", [re.I, 0, re.I | re.A])
+def test_anchored_patterns_find_what_re_finds(flags):
+    patterns = [re.compile(p, flags) for p in ANCHORED]
+    # a negated set, a category that takes punctuation, a back-reference: no barrier, no anchor; heads that
+    # are not strings alone, none either
+    assert [prefilter.anchor(p) is None for p in patterns] == [False, True, False, True, True, False, True, False]
+    assert prefilter.anchor(re.compile(r"\b[A-Z]+\s+foo", flags)) is None
+    assert isinstance(prefilter.start_heads(patterns[0]), prefilter.Anchor) == bool(flags & re.I)
+    cues = [_anchored(p) for p in patterns if prefilter.anchor(p)] + [Cue(patterns)]
+    rng = random.Random(flags + 1)
+    for k in range(60):
+        words = ANCHOR_WORDS + ALPHABET if k % 3 else ANCHOR_WORDS + [" ", " ", ",", "."]
+        text = "".join(rng.choice(words) + rng.choice(["", " ", " ", "  ", "\n", ". ", ", "]) for _ in range(200))
+        for pos, endpos in windows(text, rng):
+            for cue in cues:
+                check(cue, text, pos, endpos)
+
+
+def test_anchor_windows():
+    """The window of each string reaches back to the last barrier or by the width, and the places tried
+    are the heads' in it (the rest of the text is never tried)."""
+    pat = re.compile(r"(?:the\s+|in\s+)(?P<a>[A-Z]{3,})\s+trial\b", re.I)
+    a = prefilter.start_heads(pat)
+    assert isinstance(a, prefilter.Anchor) and a.strings == ("trial",) and a.width is None
+    assert {".", ",", "(", "\x00"} <= a.barriers and not {" ", "\n", "?"} & a.barriers
+    text = "In the ABC trial, the XYZ arm. In the BCD trial " + "filler, " * 40 + "the in the X trial"
+    idx = prefilter.TextIndex(text)
+    assert idx.anchor_starts(a) == [0, 3, 31, 34, len(text) - 18, len(text) - 14, len(text) - 11]
+    assert [m.span("a") for m in Cue([pat]).finditer(text)] == [m.span("a") for m in pat.finditer(text)]
+    bounded = prefilter.anchor(re.compile(r"x\w{0,3}[.]?\w{1,2}trial"))
+    assert bounded.width == 7 and "." not in bounded.barriers
+    # \S takes \x1c-\x1f in ASCII mode (\s does in Unicode mode): never barriers of it, in either mode
+    for flags in (re.A, 0):
+        assert not set("\x1c\x1d\x1e\x1f") & prefilter.anchor(re.compile(r"(?:the|in)\S{0,9}trial", flags)).barriers
+
+
+def test_barriers_are_characters_no_node_before_the_strings_takes():
+    """What _consumed says a set, a category or a character may take holds every character re matches, in
+    every mode (the barriers are the candidates it leaves out)."""
+    singles = [r"[^\s]", r"[\S]", r"\S", r"\s", r"[\w.]", r"[^\w,]", r"[!-/]", r"\W", r"[^\W\d]", r"[\s-]",
+               r"[^a-z]", r".", r"[^\S\n]", r"\D", r"[\D]", r"[^\d]", r"[--0]", r"[^-]", r"\x00", r"[\x1c-\x1f]", r"_"]
+    for src in singles:
+        for flags in (0, re.A, re.I, re.I | re.A, re.S):
+            taken = prefilter._consumed(list(prefilter._sre_parse.parse(src, flags)))
+            matched = {c for c in prefilter._BARRIER_CANDIDATES if re.fullmatch(src, c, flags)}
+            assert matched <= taken, (src, flags, matched - taken)
+    assert prefilter._consumed(list(prefilter._sre_parse.parse(r"a{0}[.](?=,)(?<!;)x|[;:]", 0))) == {".", ";", ":"}
+    assert prefilter._consumed(list(prefilter._sre_parse.parse(r"(a)\1", 0))) == prefilter._BARRIER_CANDIDATES
+
+
 def test_every_window_edge():
     """Windows starting and ending at every position of two texts rich in what look-arounds, anchors
     and \\b see across a window's edge."""
@@ -266,6 +338,21 @@ def test_spaced_heads_find_every_white_space():
 @pytest.fixture(scope="module")
 def all_chars() -> str:
     return "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+
+def test_spaces_makes_what_re_reads_as_white_space_a_space(all_chars):
+    """prefilter.spaces replaces the characters it lists, one by one: the lists are every character ``\\s``
+    matches but the space, and the text comes out as re's substitution makes it."""
+    listed = prefilter._OTHER_SPACES_ASCII + prefilter._OTHER_SPACES_WIDE
+    assert sorted(listed) == [c for c in all_chars if re.fullmatch(r"\s", c) and c != " "]
+    assert all(c.isascii() for c in prefilter._OTHER_SPACES_ASCII)
+    assert not any(c.isascii() for c in prefilter._OTHER_SPACES_WIDE)
+    assert prefilter.spaces(all_chars) == re.sub(r"[^\S ]", " ", all_chars)
+    rng = random.Random(11)
+    alphabet = list("ab .,\x00") + list(listed)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert prefilter.spaces(text) == re.sub(r"[^\S ]", " ", text), repr(text)
 
 
 def test_folding_agrees_with_re_ignorecase_for_ascii_letters(all_chars):

@@ -23,14 +23,28 @@ def _texts(alphabet: list[str], n: int, seed: int) -> list[str]:
     return list(_corpus()) + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(n)]
 
 
-def test_stem_words_as_written_from_the_look_behind():
+def _stem_words_re(stems: tuple[str, ...]) -> re.Pattern:
+    """What terms.StemWords stands for (the regex kb_terms ran before): a word of 4+ ASCII letters, no ASCII
+    letter or digit on either side, ending in one of the stems in any case (a look-behind per stem length)."""
+    by_length: dict[int, list[str]] = {}
+    for stem in stems:
+        by_length.setdefault(len(stem), []).append("".join(f"[{c.upper()}{c}]" for c in stem))
+    endings = "|".join(f"(?<={'|'.join(forms)})" for _, forms in sorted(by_length.items()))
+    return re.compile(rf"(?<![A-Za-z0-9])[A-Za-z]{{4,}}+(?![A-Za-z0-9])(?:{endings})")
+
+
+def test_stem_words_found_as_the_regex_finds_them():
     stems = tuple(s.stem for s in lexicon().drug_stems)
-    fast = terms._stem_words(stems)
-    plain = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{4,}+" + fast.pattern[len(r"[A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z]{3,}+"):])
-    alphabet = list("abmAB19 .-/中x") + ["mab", "tinib", "umab", "Grel", "zumab", "ciclib", "éa", "K"]
+    fast = terms.StemWords(stems)
+    plain = _stem_words_re(stems)
+    alphabet = list("abmAB19 .-/中x?é") + ["mab", "tinib", "umab", "Grel", "zumab", "ciclib", "éa", "K", "İ", "ſ",
+                                          "MAB", "abab", "ZUMAB", "tinibtinib", "\n", "mabmab"]
     for text in _texts(alphabet, 50_000, 3):
-        for pos in (0, 1, 5):
-            assert [m.span() for m in fast.finditer(text, pos)] == [m.span() for m in plain.finditer(text, pos)], text
+        assert fast.spans(text) == [m.span() for m in plain.finditer(text)], text
+    # a stem that occurs in itself: each occurrence is looked at, not only those after the last one
+    fast, plain = terms.StemWords(("aba", "mab")), _stem_words_re(("aba", "mab"))
+    for text in _texts(list("abm 1-") + ["aba", "mab"], 20_000, 4):
+        assert fast.spans(text) == [m.span() for m in plain.finditer(text)], text
 
 
 def test_spaced_thousands_quick_check():
@@ -77,3 +91,17 @@ def test_counts_written_from_one_digit():
             for pos in (0, 2, 7):
                 assert [(m.span(), m.groups()) for m in p.finditer(text, pos)] == \
                        [(m.span(), m.groups()) for m in q.finditer(text, pos)], (p.pattern, text, pos)
+
+
+def test_series_names_start_where_the_alternation_does():
+    """kb_trial finds where the first trial series name starts through a trie of the names: the same place as
+    the plain alternation of them, longest first, finds."""
+    names = sorted(lexicon().trial_series, key=len, reverse=True)
+    plain = re.compile("|".join(re.escape(s) for s in names))
+    fast = trial.TrialFacts("en").series_names
+    assert fast.pattern != plain.pattern
+    pieces = [n[:k] for n in names for k in (1, 3, len(n))] + list(" -.1aZ") + ["KEYNOTE-189", "keynote"]
+    for text in _texts(pieces, 30_000, 17):
+        for pos in (0, 3):
+            m, p = fast.search(text, pos), plain.search(text, pos)
+            assert (m and m.start()) == (p and p.start()), text
