@@ -71,8 +71,10 @@ _MID_DOT_DECIMAL = re.compile(r"[·•∙](?<=\d[·•∙])(?=\d)")  # the dot f
 
 
 # "1 241例", "1 241 patients": a space as thousands separator before a count of people
-_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(?<!\d )(\d{1,3}) (?=\d{3}(?![\d.])\s*(?:例|名|人|位|patients|participants|"
-                               r"subjects|cases|males|females|men|women))")
+# before the people counted, up to two words written with a capital ("18 624 PLATO patients")
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(?<!\d )(\d{1,3}) (?=\d{3}(?![\d.])\s*(?:[A-Z][\w-]*\s+){0,2}(?:例|名|人|位|"
+                               r"patients|participants|subjects|cases|males|females|men|women|persons|people|"
+                               r"individuals|children|adults|volunteers))")
 
 
 # what every spaced thousand holds ("\d \d{3}"): the full pattern only then; written from its space, which re
@@ -81,7 +83,7 @@ _SPACED_QUICK = re.compile(r" (?<=\d )\d{3}")
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width, dashes/spaces to ASCII, "60·8" to "60.8", "1 241例" to "1,241例": one
+    """Full-width to half-width, dashes/spaces to ASCII, "60·8" to "60.8", "1 241例" to "1,241例" (and "56 392 persons"): one
     character for one character."""
     out = text if text.isascii() else _MID_DOT_DECIMAL.sub(".", _MAPPED.sub(_map_char, text))  # all mapped are non-ASCII
     if _SPACED_QUICK.search(out):
