@@ -23,6 +23,7 @@ _JOINED_BEFORE = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,8})(?:和|及|与|或|、)
 # a short form defined in brackets right after its term: "median survival time (MST)", "中位生存时间(MST)"
 _OPENS_BRACKET = re.compile(r"\s*[(（]")
 _DEFINED = re.compile(r"\s*[(（]\s*(?P<sf>[A-Za-z][A-Za-z0-9-]{1,9})\s*[)）]")
+_MOST_DEFINED = 50
 _ABBREVIATED = {"DRUG", "ENDPOINT", "CONDITION"}  # not AE: "myasthenia gravis (MG)" is more often the disease studied
 
 
@@ -167,7 +168,7 @@ class TermMatcher:
         the short form a new one (not itself a term), holding a capital, whose letters the term writes in
         that order (:func:`_abbreviation_of`): "taxane-carboplatin (TC)" names a regimen, not carboplatin.
         ``doc.user_data["kb_short_forms"]`` keeps each short form's long form."""
-        out: list[_Term] = []
+        defined: dict[str, tuple[_Term, int]] = {}  # short form -> its term, where its definition ends
         named = None
         for t in found:
             if t.label not in _ABBREVIATED or not _OPENS_BRACKET.match(text, t.end_char):
@@ -181,12 +182,21 @@ class TermMatcher:
             if short in named or short.lower() == short or not _abbreviation_of(short, text[t.start_char:t.end_char]):
                 continue
             named.add(short)
-            doc.user_data.setdefault("kb_short_forms", {})[short] = text[t.start_char:t.end_char]
-            for occ in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text[m.end():]):
-                a, b = m.end() + occ.start(), m.end() + occ.end()
-                span = doc.char_span(a, b)
+            defined[short] = (t, m.end())
+            if len(defined) == _MOST_DEFINED:
+                break  # an abstract defines a few; a text that defines hundreds is not read for them all
+        if not defined:
+            return []
+        doc.user_data["kb_short_forms"] = {short: text[t.start_char:t.end_char] for short, (t, _) in defined.items()}
+        out: list[_Term] = []
+        # every short form in one scan of the text, the longest first where one begins another
+        alternatives = "|".join(re.escape(s) for s in sorted(defined, key=len, reverse=True))
+        for occ in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text):
+            t, after = defined[occ.group()]
+            if occ.start() >= after:  # each use after the definition
+                span = doc.char_span(occ.start(), occ.end())
                 if span is not None:
-                    out.append(_Term(span.start, span.end, a, b, t.label, t.kb_id))
+                    out.append(_Term(span.start, span.end, occ.start(), occ.end(), t.label, t.kb_id))
         return out
 
     def _elided(self, doc: Doc, text: str, found: list[_Term]) -> list[_Term]:
