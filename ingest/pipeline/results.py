@@ -72,6 +72,16 @@ _DIGIT = re.compile(r"\d")
 # where a number PAIR, VALUE and VALUE_CI_UNIT read can begin: a digit or "." their look-behind allows
 _NUMBER_START = re.compile(r"[\d.](?<![A-Za-z0-9.\-/][\d.])")
 _COUNTED = ("CR", "PR", "ORR")  # the endpoints whose responders are counted
+# What every figure _figures reads holds, but the counts of responders (of the _COUNTED endpoints) and the doses
+# and spans of days or years VALUE reads (for _DOSE_CODES alone): a digit or a closing bracket, then the start of
+# a unit of %, weeks or months (VALUE, PAIR, VALUE_CI_UNIT); a pair's second number with any unit (PAIR); a rate
+# written as a proportion (PROPORTION, up to its "0." and a digit); a bracket, then a decimal (_BARE_RATIO); a
+# ratio's name (RATIO, _RATIO_WORDS). A sentence without one, and without those endpoints, holds no figure.
+_FIGURE_CLUE = re.compile(r"[\d)）]\s*(?:[%周]|个月|percent|mo|we|wk)|(?:vs\.?|v\.?|versus|and|or|对|和|与|、)\s*(?:" + NUM
+                          + r")\s*(?:[天年]|mg|da|ye|yr)|(?:率\s*(?:为|是|达|:|：)|\b(?i:rate\s+(?:was|of|=)))\s*0\.\d|"
+                          r"[(\[]\s*\d?\.\d|ratio|Ratio|RATIO|risk|Risk|RISK|HR|OR|RR|风险比")
+_DOSE_CODES = ("MTD", "RP2D")  # the endpoints whose figures are doses (see _dose_endpoint)
+_FULL_READ = _COUNTED + _DOSE_CODES
 _SPACES = re.compile(r"\s+")
 _RATIO_WORDS = ("ratio", "Ratio", "RATIO", "risk", "Risk", "RISK", "HR", "OR", "RR", "风险比")  # in every RATIO match
 _CI_AFTER = re.compile(r"\s*(?:CI|confidence)")
@@ -222,6 +232,8 @@ class ResultFacts:
 
     # -- one sentence -----------------------------------------------------------------------------------------
     def sentence(self, text: str, s0: int, s1: int, mentions: list[Mention], doc: Doc) -> list[Figure]:
+        if _FIGURE_CLUE.search(text, s0, s1) is None and not any(x.code in _FULL_READ for x in mentions):
+            return []  # no figure the sentence could hold: nothing to read (see _FIGURE_CLUE)
         self._last_share = None
         fenced: list[tuple[int, int]] = []
         cis = []
@@ -375,7 +387,7 @@ class ResultFacts:
 
     def _dose_endpoint(self, text, m, mentions) -> bool:
         """Doses and day counts are results only for MTD/RP2D ("the MTD was 12 mg/kg")."""
-        return any(x.code in ("MTD", "RP2D") and 0 <= m.start() - x.end < 25 for x in mentions)
+        return any(x.code in _DOSE_CODES and 0 <= m.start() - x.end < 25 for x in mentions)
 
     def _counts(self, text, mentions, fenced, taken) -> list[Figure]:
         """'one complete response and 19 partial responses', '3 例完全缓解': counts of responders."""

@@ -21,6 +21,10 @@ _HAN = re.compile(r"[\u4e00-\u9fd5]")
 _LATIN_RUN = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?|\s+|.", re.S)
 
 
+_SPACE = re.compile(r"\s")
+_ORTHS_KEPT = 500_000  # words whose ids are remembered, at most (each costs a dict entry besides its lexeme)
+
+
 def resplit(tokens: Iterable[str]) -> list[str]:
     out: list[str] = []
     append, extend, han, cut = out.append, out.extend, _HAN.search, _LATIN_RUN.findall
@@ -45,6 +49,10 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
 
     Then each run of whitespace words becomes one token, less the one space that follows a word and
     becomes its trailing whitespace; only the whitespace words are visited."""
+    if _SPACE.search(text) is None:  # most Chinese texts: no whitespace word, nothing to merge
+        if "".join(words) == text and "" not in words:
+            return list(words), [False] * len(words)
+        return get_words_and_spaces(words, text)
     blank = list(compress(range(len(words)), map(str.isspace, words)))
     if ("".join(words) != text or "" in words
             or sum(len(words[i]) for i in blank) != len(text) - sum(map(len, text.split()))):
@@ -80,13 +88,29 @@ class FastChineseTokenizer(StatelessTokenizer):
 
         self.vocab = vocab
         self._cut = rjieba.cut
+        self._orths: dict[str, int] = {}
         for w in words:
             rjieba.add_word(w, 200000, None)
 
     def __call__(self, text: str) -> Doc:
         words = resplit(self._cut(text))
         words, spaces = words_and_spaces(words, text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        return Doc(self.vocab, words=self.orths(words), spaces=spaces)
+
+    def orths(self, words: list[str]) -> list[int]:
+        """The words' ids in the string store (what spaCy hashes each word to), remembered: a Doc built from
+        ids looks its lexemes up directly (a third of the cost of a Doc built from strings, which hashes each
+        word and then checks the store again); the same lexemes, so the same tokens."""
+        try:
+            return list(map(self._orths.__getitem__, words))
+        except KeyError:
+            if len(self._orths) > _ORTHS_KEPT:
+                self._orths.clear()
+            add = self.vocab.strings.add
+            for w in words:
+                if w not in self._orths:
+                    self._orths[w] = add(w)
+            return list(map(self._orths.__getitem__, words))
 
 
 @registry.tokenizers("kb.fast_zh_tokenizer.v1")

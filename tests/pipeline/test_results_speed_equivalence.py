@@ -4,13 +4,14 @@ tests/corpus, whole and in windows, and over awkward texts, that finds what runn
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
 from ingest.pipeline import numbers, results
 from ingest.pipeline.numbers import P_VALUE, find_ci, find_p_values
 from ingest.prefilter import finditer_at
-from ingest.text import ends_in
+from ingest.text import ends_in, lang_of
 from tests.pipeline.test_cue_speed_equivalence import corpus_texts, windows
 
 AWKWARD = [
@@ -134,3 +135,41 @@ def test_what_the_quick_checks_leave_out(texts):
                 assert ends_in(text[lo:hi], "eEfF,为"), (text, lo, hi)
             if results._SHARE_OF_CASES.search(head):
                 assert head.rstrip()[-1:] in ("占", "r", "R"), head
+
+
+def test_a_sentence_without_a_figure_clue_holds_no_figure(texts):
+    """ResultFacts.sentence reads nothing where _FIGURE_CLUE finds nothing (and no counted or dose endpoint is
+    named): no pattern of _figures matches there, but VALUE with a unit of doses, days or years (kept for the
+    dose endpoints alone). Over the corpus, windows of it and random texts of figure pieces."""
+    rng = random.Random(13)
+    pieces = ["3", "0", ".", ".5", "12.4", " ", "%", "个月", "月", "周", "天", "年", "mg", "mg/kg", "months", "mo",
+              "weeks", "wk", "days", "years", "yr", "percent", "(", ")", "（", "）", "[", "]", "95%CI", "率为", "率：",
+              "rate was ", "Rate of ", "HR", "OR", "RR", "hazard ratio", "Risk", "风险比", "vs", "和", "、", "对", "至",
+              "~", "-", ",", ";", "p", "P<0.05", "a", "的", "为", " or ", " and ", "与", "v", "versus"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(60_000)]
+    dose_units = {"mg", "mg/m2", "mg/kg", "days", "years"}
+    for text in samples:
+        for lo, hi in windows(text, rng, few=True):
+            hi = len(text) if hi is None else hi
+            if results._FIGURE_CLUE.search(text, lo, hi) is not None:
+                continue
+            for pattern in (results.RATIO, results._BARE_RATIO, results.PAIR, results.VALUE_CI_UNIT,
+                            results.PROPORTION):
+                assert pattern.search(text, lo, hi) is None, (pattern.pattern, text, lo, hi)
+            for m in results.VALUE.finditer(text, lo, hi):
+                assert results.unit_of(m.group("u")) in dose_units, (text, lo, hi)
+
+
+def test_the_figure_clue_changes_no_result(monkeypatch):
+    """Every result fact over the corpus is the same with the sentences without a figure clue read in full."""
+    from ingest.pipeline import nlp_for
+
+    def facts(lang, text):
+        doc = nlp_for(lang)(text)
+        return [(f.kind, f.value, f.start, f.end) for f in doc._.facts if f.kind == "result"]
+
+    cases = [("zh" if lang_of(t) == "zh" else "en", t) for t in corpus_texts()]
+    skipped = [facts(lang, t) for lang, t in cases]
+    monkeypatch.setattr(results, "_FIGURE_CLUE", re.compile(""))
+    assert [facts(lang, t) for lang, t in cases] == skipped
+    assert sum(map(len, skipped)) > 100

@@ -84,3 +84,23 @@ def test_words_and_spaces_is_spacys_on_any_input(words, text):
             return str(e)
 
     assert outcome(words_and_spaces) == outcome(get_words_and_spaces)
+
+
+def test_a_doc_built_from_remembered_ids_is_the_doc_built_from_words(monkeypatch):
+    """The tokenizer builds its Doc from the words' string-store ids: the same tokens, lexemes and attributes as
+    a Doc built from the words, also when its memory of ids is emptied (here at every new word)."""
+    from spacy.tokens import Doc
+
+    from ingest.pipeline import zh_tokenizer
+    from ingest.pipeline.zh_tokenizer import words_and_spaces
+
+    tok = nlp_for("zh").tokenizer
+    for kept in (zh_tokenizer._ORTHS_KEPT, 0):
+        monkeypatch.setattr(zh_tokenizer, "_ORTHS_KEPT", kept)
+        for line in chinese_lines() + TRICKY + ["全新的词语Ωψ", "全新的词语Ωψ"]:
+            words, spaces = words_and_spaces(resplit(tok._cut(line)), line)
+            plain = Doc(tok.vocab, words=words, spaces=spaces)
+            doc = tok(line)
+            assert doc.text == line
+            assert [(t.text, t.whitespace_, t.orth, t.idx, t.is_alpha, t.like_num, t.lower_) for t in doc] == \
+                [(t.text, t.whitespace_, t.orth, t.idx, t.is_alpha, t.like_num, t.lower_) for t in plain], line
