@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from ..lexicon import lexicon
 from ..prefilter import finditer_at
 from ..text import ends_in
+from .cues import one_pattern
 from .facts import Term, add_fact, sentence_bounds, terms_by_sentence, text_of
 from .numbers import BARE_RANGE, FRACTION, NUM, WORD_NUMBER, CIValue, as_int_or_float, find_ci, find_p_values, to_number
 
@@ -74,12 +75,16 @@ _NUMBER_START = re.compile(r"[\d.](?<![A-Za-z0-9.\-/][\d.])")
 _COUNTED = ("CR", "PR", "ORR")  # the endpoints whose responders are counted
 # What every figure _figures reads holds, but the counts of responders (of the _COUNTED endpoints) and the doses
 # and spans of days or years VALUE reads (for _DOSE_CODES alone): a digit or a closing bracket, then the start of
-# a unit of %, weeks or months (VALUE, PAIR, VALUE_CI_UNIT); a pair's second number with any unit (PAIR); a rate
-# written as a proportion (PROPORTION, up to its "0." and a digit); a bracket, then a decimal (_BARE_RATIO); a
-# ratio's name (RATIO, _RATIO_WORDS). A sentence without one, and without those endpoints, holds no figure.
-_FIGURE_CLUE = re.compile(r"[\d)）]\s*(?:[%周]|个月|percent|mo|we|wk)|(?:vs\.?|v\.?|versus|and|or|对|和|与|、)\s*(?:" + NUM
-                          + r")\s*(?:[天年]|mg|da|ye|yr)|(?:率\s*(?:为|是|达|:|：)|\b(?i:rate\s+(?:was|of|=)))\s*0\.\d|"
-                          r"[(\[]\s*\d?\.\d|ratio|Ratio|RATIO|risk|Risk|RISK|HR|OR|RR|风险比")
+# a unit of %, weeks or months (VALUE, PAIR, VALUE_CI_UNIT: _UNIT_CLUE); else (_OTHER_CLUE) a pair's second number
+# with any unit (PAIR), a rate written as a proportion (PROPORTION, up to its "0." and a digit), a bracket, then a
+# decimal (_BARE_RATIO), or a ratio's name (RATIO, _RATIO_WORDS). A sentence without one, and without those
+# endpoints, holds no figure. (Two patterns, each alternative of the second opening with one character, not a
+# class: re then skips ahead to the characters that can begin a match, in both, instead of trying every place.)
+_UNIT_CLUE = re.compile(r"[\d)）]\s*(?:[%周]|个月|percent|mo|we|wk)")
+_PAIR_UNIT = r"\s*(?:" + NUM + r")\s*(?:[天年]|mg|da|ye|yr)"
+_OTHER_CLUE = re.compile("|".join(c + _PAIR_UNIT for c in (r"vs\.?", r"v\.?", "versus", "and", "or", "对", "和", "与", "、"))
+                         + r"|率\s*(?:为|是|达|:|：)\s*0\.\d|r(?i:ate\s+(?:was|of|=))\s*0\.\d|R(?i:ate\s+(?:was|of|=))\s*0\.\d"
+                         r"|\(\s*\d?\.\d|\[\s*\d?\.\d|ratio|Ratio|RATIO|risk|Risk|RISK|HR|OR|RR|风险比")
 _DOSE_CODES = ("MTD", "RP2D")  # the endpoints whose figures are doses (see _dose_endpoint)
 _FULL_READ = _COUNTED + _DOSE_CODES
 _SPACES = re.compile(r"\s+")
@@ -179,17 +184,17 @@ class ResultFacts:
     def __init__(self, lang: str):
         self.lang = lang
         lex = lexicon()
-        self.median = lex.cue("median", lang)
-        self.mean = lex.cue("mean", lang)
-        self.followup = lex.cue("followup", lang)
-        self.respectively = lex.cue("respectively", lang)
-        self.arm_group = lex.cue("arm_group", lang)
+        self.median = one_pattern(lex.cue("median", lang))
+        self.mean = one_pattern(lex.cue("mean", lang))
+        self.followup = one_pattern(lex.cue("followup", lang))
+        self.respectively = one_pattern(lex.cue("respectively", lang))
+        self.arm_group = one_pattern(lex.cue("arm_group", lang))
         self.drug_alias = lex.drug_alias
-        self.time_before = lex.cue("not_result_time", lang)
-        self.versus = lex.cue("versus", lang)
-        self.difference = lex.cue("difference_statement", lang)
-        self.ae_context = lex.cue("ae_context", lang)
-        self.ae_mention = lex.cue("ae_mention", lang)
+        self.time_before = one_pattern(lex.cue("not_result_time", lang))
+        self.versus = one_pattern(lex.cue("versus", lang))
+        self.difference = one_pattern(lex.cue("difference_statement", lang))
+        self.ae_context = one_pattern(lex.cue("ae_context", lang))
+        self.ae_mention = one_pattern(lex.cue("ae_mention", lang))
         self.last_mention: Optional[Mention] = None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -232,8 +237,8 @@ class ResultFacts:
 
     # -- one sentence -----------------------------------------------------------------------------------------
     def sentence(self, text: str, s0: int, s1: int, mentions: list[Mention], doc: Doc) -> list[Figure]:
-        if _FIGURE_CLUE.search(text, s0, s1) is None and not any(x.code in _FULL_READ for x in mentions):
-            return []  # no figure the sentence could hold: nothing to read (see _FIGURE_CLUE)
+        if not (may_hold_figure(text, s0, s1) or any(x.code in _FULL_READ for x in mentions)):
+            return []  # no figure the sentence could hold: nothing to read
         self._last_share = None
         fenced: list[tuple[int, int]] = []
         cis = []
@@ -761,6 +766,12 @@ class ResultFacts:
 def unit_of(raw: str) -> str:
     raw = raw.lower()
     return UNITS.get(raw) or UNITS[raw.rstrip("s")]
+
+
+def may_hold_figure(text: str, s0: int, s1: int) -> bool:
+    """Whether text[s0:s1] holds a clue of a figure (_UNIT_CLUE, _OTHER_CLUE): without one, _figures finds none
+    but counts of responders and the figures of doses."""
+    return _UNIT_CLUE.search(text, s0, s1) is not None or _OTHER_CLUE.search(text, s0, s1) is not None
 
 
 def _mentions(text: str, spans: list[Term]) -> list[Mention]:

@@ -4,7 +4,6 @@ tests/corpus, whole and in windows, and over awkward texts, that finds what runn
 from __future__ import annotations
 
 import random
-import re
 
 import pytest
 
@@ -138,7 +137,7 @@ def test_what_the_quick_checks_leave_out(texts):
 
 
 def test_a_sentence_without_a_figure_clue_holds_no_figure(texts):
-    """ResultFacts.sentence reads nothing where _FIGURE_CLUE finds nothing (and no counted or dose endpoint is
+    """ResultFacts.sentence reads nothing where may_hold_figure finds no clue (and no counted or dose endpoint is
     named): no pattern of _figures matches there, but VALUE with a unit of doses, days or years (kept for the
     dose endpoints alone). Over the corpus, windows of it and random texts of figure pieces."""
     rng = random.Random(13)
@@ -147,11 +146,12 @@ def test_a_sentence_without_a_figure_clue_holds_no_figure(texts):
               "rate was ", "Rate of ", "HR", "OR", "RR", "hazard ratio", "Risk", "风险比", "vs", "和", "、", "对", "至",
               "~", "-", ",", ";", "p", "P<0.05", "a", "的", "为", " or ", " and ", "与", "v", "versus"]
     samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(60_000)]
+    samples += ["RaTe WaS 0.5", "rate of 0.7", "RATE=0.1", "ratE\tOF 0.12", "vs. 3 mg", "v 2 days", "和5年"]
     dose_units = {"mg", "mg/m2", "mg/kg", "days", "years"}
     for text in samples:
         for lo, hi in windows(text, rng, few=True):
             hi = len(text) if hi is None else hi
-            if results._FIGURE_CLUE.search(text, lo, hi) is not None:
+            if results.may_hold_figure(text, lo, hi):
                 continue
             for pattern in (results.RATIO, results._BARE_RATIO, results.PAIR, results.VALUE_CI_UNIT,
                             results.PROPORTION):
@@ -170,6 +170,33 @@ def test_the_figure_clue_changes_no_result(monkeypatch):
 
     cases = [("zh" if lang_of(t) == "zh" else "en", t) for t in corpus_texts()]
     skipped = [facts(lang, t) for lang, t in cases]
-    monkeypatch.setattr(results, "_FIGURE_CLUE", re.compile(""))
+    monkeypatch.setattr(results, "may_hold_figure", lambda text, s0, s1: True)
     assert [facts(lang, t) for lang, t in cases] == skipped
     assert sum(map(len, skipped)) > 100
+
+
+def test_cues_of_one_pattern_run_as_the_cue(texts):
+    """ResultFacts and EndpointFacts run each cue of one pattern as that pattern (OnePattern): the matches Cue
+    gives, in its order, over the corpus, windows of it and awkward texts, in both languages."""
+    from ingest.lexicon import lexicon
+    from ingest.pipeline.cues import OnePattern, one_pattern
+
+    rng = random.Random(17)
+    cues = [lexicon().cue(name, lang) for name in ("median", "mean", "followup", "respectively", "arm_group",
+                                                   "not_result_time", "versus", "difference_statement",
+                                                   "ae_context", "ae_mention", "primary", "secondary",
+                                                   "exploratory", "endpoint_context", "definition",
+                                                   "endpoint_named") for lang in ("en", "zh")]
+    ones = [(cue, one_pattern(cue)) for cue in cues]
+    assert sum(isinstance(one, OnePattern) for _, one in ones) >= 27
+    for text in texts:
+        for lo, hi in windows(text, rng) + [(-3, None), (5, 2)]:
+            for cue, one in ones:
+                if hi is None:
+                    got, want = one.finditer(text, lo), cue.finditer(text, lo)
+                    a, b = one.search(text, lo), cue.search(text, lo)
+                else:
+                    got, want = one.finditer(text, lo, hi), cue.finditer(text, lo, hi)
+                    a, b = one.search(text, lo, hi), cue.search(text, lo, hi)
+                assert [(m.span(), m.groups()) for m in got] == [(m.span(), m.groups()) for m in want], text
+                assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), text
