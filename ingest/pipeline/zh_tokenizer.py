@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import compress
+from itertools import chain, compress
 
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
@@ -89,13 +89,31 @@ class FastChineseTokenizer(StatelessTokenizer):
         self.vocab = vocab
         self._cut = rjieba.cut
         self._orths: dict[str, int] = {}
+        self._token_ids: dict[str, tuple[int, ...]] = {}
         for w in words:
             rjieba.add_word(w, 200000, None)
 
     def __call__(self, text: str) -> Doc:
-        words = resplit(self._cut(text))
-        words, spaces = words_and_spaces(words, text)
+        tokens = self._cut(text)
+        if _SPACE.search(text) is None and "".join(tokens) == text and "" not in tokens:
+            # most Chinese texts: no whitespace, so no word to merge (words_and_spaces), and the words are those of
+            # resplit, which cuts each token on its own: the ids of each token's words are remembered together
+            ids = self.token_ids(tokens)
+            return Doc(self.vocab, words=ids, spaces=[False] * len(ids))
+        words, spaces = words_and_spaces(resplit(tokens), text)
         return Doc(self.vocab, words=self.orths(words), spaces=spaces)
+
+    def token_ids(self, tokens: list[str]) -> list[int]:
+        """The string-store ids of the words ``resplit(tokens)`` gives, remembered by token (see :meth:`orths`)."""
+        try:
+            return list(chain.from_iterable(map(self._token_ids.__getitem__, tokens)))
+        except KeyError:
+            if len(self._token_ids) > _ORTHS_KEPT:
+                self._token_ids.clear()
+            for tok in tokens:
+                if tok not in self._token_ids:
+                    self._token_ids[tok] = tuple(self.orths(resplit([tok])))
+            return list(chain.from_iterable(map(self._token_ids.__getitem__, tokens)))
 
     def orths(self, words: list[str]) -> list[int]:
         """The words' ids in the string store (what spaCy hashes each word to), remembered: a Doc built from

@@ -62,6 +62,8 @@ def test_resplit_and_words_and_spaces_match_the_plain_forms():
     for line in chinese_lines() + ["\n\x00\n".join(chinese_lines()[:5])] + TRICKY:
         words = resplit(cut(line))
         assert words == _resplit_reference(cut(line)), line
+        # each token is cut on its own: the tokenizer remembers the words of each token
+        assert words == [w for tok in cut(line) for w in resplit([tok])], line
         assert words_and_spaces(words, line) == get_words_and_spaces(words, line), line
 
 
