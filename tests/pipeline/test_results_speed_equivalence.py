@@ -189,6 +189,7 @@ def test_cues_of_one_pattern_run_as_the_cue(texts):
                                                    "endpoint_named") for lang in ("en", "zh")]
     ones = [(cue, one_pattern(cue)) for cue in cues]
     assert sum(isinstance(one, OnePattern) for _, one in ones) >= 27
+    assert any(isinstance(one, OnePattern) and one.needs for _, one in ones)  # the look-up first is tried too
     for text in texts:
         for lo, hi in windows(text, rng) + [(-3, None), (5, 2)]:
             for cue, one in ones:
