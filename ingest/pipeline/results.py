@@ -19,23 +19,40 @@ from ..prefilter import finditer_at
 from ..text import ends_in
 from .cues import one_pattern
 from .facts import Term, add_fact, sentence_bounds, terms_by_sentence, text_of
-from .numbers import BARE_RANGE, FRACTION, NUM, WORD_NUMBER, CIValue, as_int_or_float, find_ci, find_p_values, to_number
+from .numbers import (
+    BARE_RANGE,
+    FRACTION,
+    NUM,
+    NUM_WHOLE,
+    NUMBER_FIRST,
+    WORD_NUMBER,
+    CIValue,
+    as_int_or_float,
+    find_ci,
+    find_p_values,
+    to_number,
+)
 
 UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": "months", "mos": "months",
          "个月": "months", "月": "months", "week": "weeks", "weeks": "weeks", "wk": "weeks", "wks": "weeks",
          "周": "weeks", "day": "days", "days": "days", "天": "days", "d": "days", "year": "years",
          "years": "years", "yr": "years", "yrs": "years", "年": "years", "mg/m2": "mg/m2", "mg/kg": "mg/kg", "mg": "mg"}
 _UNIT = r"(?P<u>%|percent\b|months?\b|mos?\b|个月|weeks?\b|wks?\b|周|days?\b|天|years?\b|yrs?\b|mg/m2|mg/kg|mg\b)"
-VALUE = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*" + _UNIT)
+# (the figure's number is taken whole, NUM_WHOLE: no unit, connector or bracket begins with a digit, "," or ".")
+VALUE = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM_WHOLE + r")\s*" + _UNIT)
 # "9.0(95%CI:3.0~15.0)个月", "5.5 (3.8–14.0) months": the unit written after the figure's own CI
-VALUE_CI_UNIT = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*(?:95\s*%\s*CI[^()（）%]{0,40}|(?:" + NUM
+VALUE_CI_UNIT = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM_WHOLE + r")\s*[(（]\s*(?:95\s*%\s*CI[^()（）%]{0,40}|(?:" + NUM
                            + r")\s*(?:-|–|to|~|至)\s*(?:" + NUM + r"))[)）]\s*"
                            + _UNIT.replace("%|percent\\b|", ""))
 # "23.6 vs 5.7 months", "93.4 and 66.0 %", "80.00%、92.00%": the unit written once for two figures
-PAIR = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM + r")\s*(?P<u1>%)?\s*(?:vs\.?|v\.?|versus|and|or|对|和|与|、)\s*"
-                  r"(?P<v2>" + NUM + r")\s*" + _UNIT)
-# spelled-out names in any case ("Hazard ratio" opens a sentence); the abbreviations only in capitals
-RATIO = re.compile(r"(?P<kind>(?i:hazard\s+ratio|odds\s+ratio|relative\s+risk|risk\s+ratio)|\bHR\b|\bOR\b|\bRR\b|风险比)"
+PAIR = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM_WHOLE + r")\s*(?P<u1>%)?\s*(?:vs\.?|v\.?|versus|and|or|对|和|与|、)\s*"
+                  r"(?P<v2>" + NUM_WHOLE + r")\s*" + _UNIT)
+# spelled-out names in any case ("Hazard ratio" opens a sentence); the abbreviations only in capitals. Each name
+# opens with one character, written out ("h(?i:azard…)|H(?i:azard…)" for "(?i:hazard…)", "HR(?<!\wHR)" for "\bHR"),
+# so that re skips ahead to the characters that can begin a name instead of trying every name at every place
+RATIO = re.compile(r"(?P<kind>h(?i:azard\s+ratio)|H(?i:azard\s+ratio)|o(?i:dds\s+ratio)|O(?i:dds\s+ratio)"
+                   r"|r(?i:elative\s+risk)|R(?i:elative\s+risk)|r(?i:isk\s+ratio)|R(?i:isk\s+ratio)"
+                   r"|HR(?<!\wHR)\b|OR(?<!\wOR)\b|RR(?<!\wRR)\b|风险比)"
                    r"(?:\s*[\[(][^\])]{0,30}[\])])?[^0-9;。]{0,60}?(?P<v>\d*\.\d+|\d+(?![\d.]*\s*%))")
 _RATIO_KIND = {"hazard ratio": "hr", "hr": "hr", "风险比": "hr", "odds ratio": "or", "or": "or",
                "relative risk": "rr", "risk ratio": "rr", "rr": "rr"}
@@ -95,7 +112,7 @@ _RATE_WORD_AFTER = re.compile(r"^\s*(?:rates?\b|率)")
 _RATE_AFTER_RESPONSE = re.compile(r"^\s*s?\s*[(\[]\s*" + NUM + r"\s*%")
 _WORD_END_AFTER = re.compile(r"^s?\b")
 _RESPONSES = re.compile(r"responses?\s*$|缓解\s*$")
-_COUNT_BEFORE_SHARE = re.compile(r"(?:\d+|" + WORD_NUMBER.pattern
+_COUNT_BEFORE_SHARE = re.compile(NUMBER_FIRST + r"(?:\d+|" + WORD_NUMBER.pattern
                                  + r")\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$", re.I)
 _CATEGORY_COUNT_GAP = re.compile(r"\s*(?:(?:was|were)\s+(?:achieved|observed|seen|reported|noted|attained)\s+)?"
                                  r"(?:患者|者|为|有|:|：|in|of|by)?\s*(?:\d+|" + WORD_NUMBER.pattern +
@@ -106,7 +123,7 @@ _SHARE_VERB = re.compile(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]?\s*(?:of\s+(?:the\s+
 _AND_GAP = re.compile(r"\s*(?:and|和|及|与|、)\s*")
 _OF_TOTAL_AFTER = re.compile(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]\s*(?:of|/)\s*(?P<N>\d+|" + WORD_NUMBER.pattern + r")\b",
                              re.I)
-_COUNT_BEFORE = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", re.I)
+_COUNT_BEFORE = re.compile(NUMBER_FIRST + r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", re.I)
 # The same two without the number words, for a text with no letter (a Chinese one, mostly), where no word can match:
 # re tries every word at every character, in any case, and then skips to the digits alone
 _COUNT_BEFORE_SHARE_DIGITS = re.compile(r"\d\d*\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$",

@@ -201,3 +201,67 @@ def test_cues_of_one_pattern_run_as_the_cue(texts):
                     a, b = one.search(text, lo, hi), cue.search(text, lo, hi)
                 assert [(m.span(), m.groups()) for m in got] == [(m.span(), m.groups()) for m in want], text
                 assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), text
+
+
+def test_the_chinese_arm_cue_matches_as_the_expression_it_replaced(texts):
+    """cues.tsv's Chinese arm_group row opens with a look-ahead for the 组 it ends in: the matches (spans, groups,
+    in finditer's order and search's) of the row as it was, over the corpus, windows of it and random texts."""
+    import re
+
+    from ingest.lexicon import lexicon
+
+    before = re.compile(r"(?P<arm>(?:(?![组与和及的为较比在中是])[\u4e00-\u9fffA-Za-z0-9+\-]){1,10})组", re.I)
+    (now,) = lexicon().cue("arm_group", "zh").patterns
+    assert now.pattern != before.pattern and now.flags == before.flags
+    rng = random.Random(19)
+    chars = list("组与和及的为较比在中是观察对照联合治疗化疗aZ09+-İıſK ，。(\n") + ["组组", "对照组", "观察组"]
+    samples = texts + ["".join(rng.choice(chars) for _ in range(rng.randint(0, 30))) for _ in range(30_000)]
+    for text in samples:
+        for lo, hi in windows(text, rng, few=True):
+            hi = len(text) if hi is None else hi
+            assert [(m.span(), m.groups()) for m in now.finditer(text, lo, hi)] == \
+                [(m.span(), m.groups()) for m in before.finditer(text, lo, hi)], (text, lo, hi)
+            a, b = now.search(text, lo, hi), before.search(text, lo, hi)
+            assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (text, lo, hi)
+
+
+def test_figure_patterns_match_as_the_expressions_they_replaced(texts):
+    """VALUE, VALUE_CI_UNIT and PAIR take their numbers whole (NUM_WHOLE), RATIO writes each name's first character
+    out, the two counts before a share open with a look-ahead (NUMBER_FIRST): the matches of the expressions as
+    they were (spans and groups, by finditer and by match at every place), over the corpus, windows of it and
+    random texts of figure pieces."""
+    import re
+
+    from ingest.pipeline.numbers import NUM, WORD_NUMBER
+
+    unit = results._UNIT
+    before = {
+        results.VALUE: re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*" + unit),
+        results.VALUE_CI_UNIT: re.compile(
+            r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*(?:95\s*%\s*CI[^()（）%]{0,40}|(?:" + NUM
+            + r")\s*(?:-|–|to|~|至)\s*(?:" + NUM + r"))[)）]\s*" + unit.replace("%|percent\\b|", "")),
+        results.PAIR: re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM + r")\s*(?P<u1>%)?\s*(?:vs\.?|v\.?|versus|and|or|对|"
+                                 r"和|与|、)\s*(?P<v2>" + NUM + r")\s*" + unit),
+        results.RATIO: re.compile(r"(?P<kind>(?i:hazard\s+ratio|odds\s+ratio|relative\s+risk|risk\s+ratio)|\bHR\b|\bOR\b|"
+                                  r"\bRR\b|风险比)(?:\s*[\[(][^\])]{0,30}[\])])?[^0-9;。]{0,60}?(?P<v>\d*\.\d+|\d+(?![\d.]*\s*%))"),
+        results._COUNT_BEFORE_SHARE: re.compile(r"(?:\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?|participants?|"
+                                                r"subjects?|cases?|例|名)?\s*[(\[]\s*$", re.I),
+        results._COUNT_BEFORE: re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", re.I),
+    }
+    rng = random.Random(23)
+    pieces = ["3", "12", "1,234", "1,23", ".5", "2.5", "0.", ",", ".", " ", "%", "个月", "周", "天", "年", "mg", "mg/kg",
+              "months", "mo", "weeks", "days", "percent", "(", ")", "（", "）", "[", "]", "95%CI:", "95% CI ", "~", "-",
+              "至", "to", "vs", "vs.", "v", "versus", "and", "or", "对", "和", "与", "、", "HR", "OR", "RR", "xHR", "HRs",
+              "Hazard ratio", "hazard  RATIO", "odds ratio", "relative risk", "Risk Ratio", "risK", "风险比", "was", "of",
+              "Twelve", "ſix", "one hundred", "eighty-eight", "patients", "cases", "例", "名", "a", "z", "é", "İ", "١٢"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(30_000)]
+    for text in samples:
+        for lo, hi in windows(text, rng, few=True):
+            hi = len(text) if hi is None else hi
+            for now, then in before.items():
+                assert [(m.span(), m.groups()) for m in now.finditer(text, lo, hi)] == \
+                    [(m.span(), m.groups()) for m in then.finditer(text, lo, hi)], (now.pattern, text, lo, hi)
+        for at in range(len(text)):
+            for now, then in before.items():
+                a, b = now.match(text, at), then.match(text, at)
+                assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (now.pattern, text, at)
