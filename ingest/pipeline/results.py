@@ -59,10 +59,12 @@ _RATIO_KIND = {"hazard ratio": "hr", "hr": "hr", "风险比": "hr", "odds ratio"
 COUNT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s+(?P<q>(?:confirmed|unconfirmed)\s+)?$", re.I)
 COUNT_ZH_AFTER = re.compile(r"\s*(?:患者|者)?\s*(?:为|有|共)?\s*(?P<n>\d+)\s*例")
 COUNT_ZH = re.compile(r"(?P<n>\d\d*)\s*例(?:为|患者|達到|达到|获得)?\s*(?P<q>未确认的|确认的)?\s*$")
+_COUNT_ZH_LAST = "例为者到得的"  # the last character of each COUNT_ZH match (what ends_in looks for)
 _TIMEPOINT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")[\s-](?P<u>month|year|mo|yr)s?\b[\s-]*"
                            r"(?:(?:kaplan-meier\s+)?(?:estimated?|landmark)\s+)?$", re.I)
 _TIMEPOINT_AFTER_EN = re.compile(r"\s*(?:\([A-Z]+\)\s*)?(?:rates?\s+)?at\s+(?P<n>\d+)\s+(?P<u>month|year)s?\b", re.I)
 _TIMEPOINT_ZH = re.compile(r"(?P<n>\d\d*)\s*(?P<u>年|个月)\s*(?:的)?\s*$")
+_TIMEPOINT_ZH_LAST = "年月的"  # the last character of each _TIMEPOINT_ZH match
 _MODIFIER_EN = re.compile(r"\b(?P<q>confirmed|unconfirmed|intracranial|CNS|investigator-assessed|"
                           r"independently\s+assessed)\s+(?:\w+\s+){0,2}$", re.I)
 _MODIFIER_ZH = re.compile(r"(?P<q>确认的?|未确认的?|颅内)\s*$")
@@ -146,7 +148,9 @@ _CLAUSE_CUT = re.compile(r"[；;]")
 _ZH_ARM_CUT = re.compile(r"[于的与和及较比为在中]")
 _LIST_JOIN = re.compile(r"\s*(?:,|、|，|和|及|与|and|or|,\s*and)\s*")
 _VERSUS_GAP = re.compile(r"\s*(?:%\s*)?(?:vs\.?|versus|v|对|比)\s*", re.I)
-PROPORTION = re.compile(r"(?:率\s*(?:为|是|达|:|：)|\brate\s+(?:was|of|=))\s*(?P<v>0\.\d{1,3})(?![\d.%])", re.I)
+# (every alternative opens with one character, "r(?<!\wr)(?i:ate…)" for "\brate" in any case: re skips ahead to them)
+PROPORTION = re.compile(r"(?:率\s*(?:为|是|达|:|：)|r(?<!\wr)(?i:ate\s+(?:was|of|=))|R(?<!\wR)(?i:ate\s+(?:was|of|=)))"
+                        r"\s*(?P<v>0\.\d{1,3})(?![\d.%])")
 _CI_PAIR_HEAD = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*95\s*%\s*CI[^()（）%]{0,40}[)）]\s*"
                            r"(?:和|与|、|及|vs\.?|versus|and)\s*$", re.I)
 _FRACTION_BEFORE = re.compile(r"(?<![\d.])(?P<n>\d+)\s*/\s*(?P<N>\d+)\s*[(（\[]\s*$")
@@ -414,7 +418,6 @@ class ResultFacts:
     def _counts(self, text, mentions, fenced, taken) -> list[Figure]:
         """'one complete response and 19 partial responses', '3 例完全缓解': counts of responders."""
         out = []
-        pat = COUNT_ZH if self.lang == "zh" else COUNT_EN
         for x in mentions:
             if x.code not in _COUNTED:
                 continue
@@ -426,7 +429,7 @@ class ResultFacts:
                         out.append(Figure(after_m.start("n"), after_m.end(), float(after_m.group("n")), "count",
                                           endpoint=x))
                     continue
-            m = pat.search(text, max(0, x.start - 30), x.start)
+            m = self._count_before(text, x)
             if not m or any(f.start <= m.start() < f.end for f in taken):
                 continue
             after = text[x.end: x.end + 14]
@@ -608,11 +611,20 @@ class ResultFacts:
             if m:
                 f.n = int(m.group("n"))
                 return
-        m = (COUNT_ZH if self.lang == "zh" else COUNT_EN).search(text, max(0, x.start - 30), x.start)
-        if m and x.end <= f.start and f.start - x.end < 6:
+        m = self._count_before(text, x) if x.end <= f.start and f.start - x.end < 6 else None
+        if m:
             n = to_number(m.group("n"))
             if n is not None:
                 f.n = int(n)
+
+    def _count_before(self, text: str, x: Mention) -> Optional[re.Match]:
+        """A count written before the mention ("3例完全缓解", "one complete response"): COUNT_ZH or COUNT_EN in
+        the 30 characters before it; a Chinese one is looked for only where they end as every match ends."""
+        if self.lang != "zh":
+            return COUNT_EN.search(text, max(0, x.start - 30), x.start)
+        if not ends_in(text[max(0, x.start - 30):x.start], _COUNT_ZH_LAST):
+            return None
+        return COUNT_ZH.search(text, max(0, x.start - 30), x.start)
 
     def _stat_and_qualifiers(self, text, f: Figure, s0: int) -> None:
         x = f.endpoint
@@ -624,7 +636,12 @@ class ResultFacts:
             q = _ZH_Q.get(mod.group("q"), mod.group("q"))
             if q.lower() not in (qq.lower() for qq in f.qualifiers):
                 f.qualifiers.insert(0, q if q.isupper() else q.lower())
-        tp = (_TIMEPOINT_ZH if self.lang == "zh" else _TIMEPOINT_EN).search(text, max(s0, x.start - 30), x.start)
+        if self.lang != "zh":
+            tp = _TIMEPOINT_EN.search(text, max(s0, x.start - 30), x.start)
+        elif ends_in(text[max(s0, x.start - 30):x.start], _TIMEPOINT_ZH_LAST):  # what every match ends in, first
+            tp = _TIMEPOINT_ZH.search(text, max(s0, x.start - 30), x.start)
+        else:
+            tp = None
         tp = tp or (None if self.lang == "zh" else _TIMEPOINT_AFTER_EN.match(text, x.end))
         if tp and f.unit == "%":
             n = to_number(tp.group("n")) or 0

@@ -226,8 +226,9 @@ def test_the_chinese_arm_cue_matches_as_the_expression_it_replaced(texts):
 
 
 def test_figure_patterns_match_as_the_expressions_they_replaced(texts):
-    """VALUE, VALUE_CI_UNIT and PAIR take their numbers whole (NUM_WHOLE), RATIO writes each name's first character
-    out, the two counts before a share open with a look-ahead (NUMBER_FIRST): the matches of the expressions as
+    """VALUE, VALUE_CI_UNIT and PAIR take their numbers whole (NUM_WHOLE), RATIO and PROPORTION write each name's
+    first character out, the two counts before a share open with a look-ahead (NUMBER_FIRST): the matches of the
+    expressions as
     they were (spans and groups, by finditer and by match at every place), over the corpus, windows of it and
     random texts of figure pieces."""
     import re
@@ -247,13 +248,15 @@ def test_figure_patterns_match_as_the_expressions_they_replaced(texts):
         results._COUNT_BEFORE_SHARE: re.compile(r"(?:\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?|participants?|"
                                                 r"subjects?|cases?|例|名)?\s*[(\[]\s*$", re.I),
         results._COUNT_BEFORE: re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", re.I),
+        results.PROPORTION: re.compile(r"(?:率\s*(?:为|是|达|:|：)|\brate\s+(?:was|of|=))\s*(?P<v>0\.\d{1,3})(?![\d.%])", re.I),
     }
     rng = random.Random(23)
     pieces = ["3", "12", "1,234", "1,23", ".5", "2.5", "0.", ",", ".", " ", "%", "个月", "周", "天", "年", "mg", "mg/kg",
               "months", "mo", "weeks", "days", "percent", "(", ")", "（", "）", "[", "]", "95%CI:", "95% CI ", "~", "-",
               "至", "to", "vs", "vs.", "v", "versus", "and", "or", "对", "和", "与", "、", "HR", "OR", "RR", "xHR", "HRs",
               "Hazard ratio", "hazard  RATIO", "odds ratio", "relative risk", "Risk Ratio", "risK", "风险比", "was", "of",
-              "Twelve", "ſix", "one hundred", "eighty-eight", "patients", "cases", "例", "名", "a", "z", "é", "İ", "١٢"]
+              "Twelve", "ſix", "one hundred", "eighty-eight", "patients", "cases", "例", "名", "a", "z", "é", "İ", "١٢",
+              "率为", "率 ：", "rate was ", "Rate\tOF ", "xrate of ", "RATE=", "ratE  wAs", "0.78", "0.5%", "0.1234"]
     samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(30_000)]
     for text in samples:
         for lo, hi in windows(text, rng, few=True):
@@ -265,3 +268,20 @@ def test_figure_patterns_match_as_the_expressions_they_replaced(texts):
             for now, then in before.items():
                 a, b = now.match(text, at), then.match(text, at)
                 assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (now.pattern, text, at)
+
+
+def test_chinese_counts_and_time_points_end_as_their_guards_say(texts):
+    """COUNT_ZH and _TIMEPOINT_ZH are looked for only where the window ends (but for white space) in a character
+    every match of theirs ends in (_COUNT_ZH_LAST, _TIMEPOINT_ZH_LAST): over the corpus, windows of it and random
+    texts of their pieces, every match ends so."""
+    rng = random.Random(29)
+    pieces = list("0123456789 例为者到得的年月个\n\u3000") + ["患者", "達到", "达到", "获得", "确认的", "未确认的", "个月", "的"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(40_000)]
+    for text in samples:
+        for lo, hi in windows(text, rng, few=True):
+            hi = len(text) if hi is None else hi
+            lo = max(lo, 0)
+            if results.COUNT_ZH.search(text, lo, hi):
+                assert ends_in(text[lo:hi], results._COUNT_ZH_LAST), (text, lo, hi)
+            if results._TIMEPOINT_ZH.search(text, lo, hi):
+                assert ends_in(text[lo:hi], results._TIMEPOINT_ZH_LAST), (text, lo, hi)
