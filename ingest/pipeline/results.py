@@ -602,8 +602,9 @@ class ResultFacts:
             return
         # "87 of 143 patients had an objective response (60.8%" / "1 confirmed response (3.2%)"
         head = text[max(0, x.start - 60): x.start]
-        m = _N_OF_N_BEFORE.search(head)
-        if m and x.end <= f.start and f.start - x.end < 6:
+        # (every match ends in white space: a head ending otherwise is not searched)
+        m = _N_OF_N_BEFORE.search(head) if x.end <= f.start and f.start - x.end < 6 and head[-1:].isspace() else None
+        if m:
             f.n, f.N = int(m.group("n")), int(m.group("N"))
             return
         if self.lang == "zh":
@@ -840,6 +841,8 @@ def _ends_open(head: str) -> bool:
 
 def _clauses(text: str, s0: int, s1: int) -> list[tuple[int, int]]:
     """(start, end) of the parts of a sentence between "；" (outside brackets)."""
+    if text.find("；", s0, s1) < 0 and text.find(";", s0, s1) < 0:  # most sentences: one part
+        return [(s0, s1)] if s1 > s0 else []
     cuts = [m.end() for m in _CLAUSE_CUT.finditer(text[s0:s1]) if not _in_brackets(text[s0:s0 + m.start()])]
     bounds = [s0] + [s0 + c for c in cuts] + [s1]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]

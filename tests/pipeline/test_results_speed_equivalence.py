@@ -132,6 +132,8 @@ def test_what_the_quick_checks_leave_out(texts):
                 assert ends_in(text[lo:hi], "(（["), (text, lo, hi)
             if results._DIFFERENCE.search(text, lo, hi):
                 assert ends_in(text[lo:hi], "eEfF,为"), (text, lo, hi)
+            if results._N_OF_N_BEFORE.search(head):
+                assert head[-1:].isspace(), head
             if results._SHARE_OF_CASES.search(head):
                 assert head.rstrip()[-1:] in ("占", "r", "R"), head
 
@@ -285,3 +287,21 @@ def test_chinese_counts_and_time_points_end_as_their_guards_say(texts):
                 assert ends_in(text[lo:hi], results._COUNT_ZH_LAST), (text, lo, hi)
             if results._TIMEPOINT_ZH.search(text, lo, hi):
                 assert ends_in(text[lo:hi], results._TIMEPOINT_ZH_LAST), (text, lo, hi)
+
+
+def test_clauses_as_the_plain_cut_gives_them(texts):
+    """_clauses returns the one part at once where the sentence has no ；/; to cut at: what the cut gives."""
+    rng = random.Random(31)
+
+    def plain(text, s0, s1):
+        cuts = [m.end() for m in results._CLAUSE_CUT.finditer(text[s0:s1])
+                if not results._in_brackets(text[s0:s0 + m.start()])]
+        bounds = [s0] + [s0 + c for c in cuts] + [s1]
+        return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+    samples = texts + ["".join(rng.choice("ab中；;()（）, ") for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    for text in samples:
+        for lo, hi in windows(text, rng, few=True):
+            hi = len(text) if hi is None else hi
+            lo = max(lo, 0)
+            assert results._clauses(text, lo, hi) == plain(text, lo, hi), (text, lo, hi)
