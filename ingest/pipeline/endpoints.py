@@ -17,10 +17,10 @@ class EndpointFacts:
     def __init__(self, lang: str):
         self.lang = lang
         lex = lexicon()
-        self.kind_cues = {k: one_pattern(lex.cue(k, lang)) for k in KINDS}
-        self.context = one_pattern(lex.cue("endpoint_context", lang))
-        self.definition = one_pattern(lex.cue("definition", lang))
-        self.named = one_pattern(lex.cue("endpoint_named", lang))
+        self.kind_cues = {k: one_pattern(lex.cue(k, lang), lang) for k in KINDS}
+        self.context = one_pattern(lex.cue("endpoint_context", lang), lang)
+        self.definition = one_pattern(lex.cue("definition", lang), lang)
+        self.named = one_pattern(lex.cue("endpoint_named", lang), lang)
         self.figure = re.compile(r"\d\s*(?:%|months?|个月|周|weeks?)")
 
     def __call__(self, doc: Doc) -> Doc:

@@ -205,17 +205,17 @@ class ResultFacts:
     def __init__(self, lang: str):
         self.lang = lang
         lex = lexicon()
-        self.median = one_pattern(lex.cue("median", lang))
-        self.mean = one_pattern(lex.cue("mean", lang))
-        self.followup = one_pattern(lex.cue("followup", lang))
-        self.respectively = one_pattern(lex.cue("respectively", lang))
-        self.arm_group = one_pattern(lex.cue("arm_group", lang))
+        self.median = one_pattern(lex.cue("median", lang), lang)
+        self.mean = one_pattern(lex.cue("mean", lang), lang)
+        self.followup = one_pattern(lex.cue("followup", lang), lang)
+        self.respectively = one_pattern(lex.cue("respectively", lang), lang)
+        self.arm_group = one_pattern(lex.cue("arm_group", lang), lang)
         self.drug_alias = lex.drug_alias
-        self.time_before = one_pattern(lex.cue("not_result_time", lang))
-        self.versus = one_pattern(lex.cue("versus", lang))
-        self.difference = one_pattern(lex.cue("difference_statement", lang))
-        self.ae_context = one_pattern(lex.cue("ae_context", lang))
-        self.ae_mention = one_pattern(lex.cue("ae_mention", lang))
+        self.time_before = one_pattern(lex.cue("not_result_time", lang), lang)
+        self.versus = one_pattern(lex.cue("versus", lang), lang)
+        self.difference = one_pattern(lex.cue("difference_statement", lang), lang)
+        self.ae_context = one_pattern(lex.cue("ae_context", lang), lang)
+        self.ae_mention = one_pattern(lex.cue("ae_mention", lang), lang)
         self.last_mention: Optional[Mention] = None
 
     def __call__(self, doc: Doc) -> Doc:
