@@ -7,6 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..lexicon import lexicon
+from .cues import one_pattern
 from .facts import add_fact, role_at, sentence_bounds, terms_by_sentence, text_of
 
 KINDS = ("primary", "secondary", "exploratory")
@@ -16,10 +17,10 @@ class EndpointFacts:
     def __init__(self, lang: str):
         self.lang = lang
         lex = lexicon()
-        self.kind_cues = {k: lex.cue(k, lang) for k in KINDS}
-        self.context = lex.cue("endpoint_context", lang)
-        self.definition = lex.cue("definition", lang)
-        self.named = lex.cue("endpoint_named", lang)
+        self.kind_cues = {k: one_pattern(lex.cue(k, lang), lang) for k in KINDS}
+        self.context = one_pattern(lex.cue("endpoint_context", lang), lang)
+        self.definition = one_pattern(lex.cue("definition", lang), lang)
+        self.named = one_pattern(lex.cue("endpoint_named", lang), lang)
         self.figure = re.compile(r"\d\s*(?:%|months?|个月|周|weeks?)")
 
     def __call__(self, doc: Doc) -> Doc:

@@ -9,6 +9,13 @@ from typing import Optional
 from .. import prefilter
 
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
+# NUM taken whole, never given back (an atomic group): for a pattern in which what may follow a number can begin
+# with neither a digit, "," nor ".", as a shorter number would leave: the same matches, and a place where the
+# rest fails is left at once instead of after trying every shorter number
+NUM_WHOLE = "(?>" + NUM + ")"
+# the first letters of the number words (WORD_NUMBER), in any case (so also "ſ"): a look-ahead for them and the
+# digits lets a count pattern that opens with either fail at once at any other character
+NUMBER_FIRST = r"(?=[\dzotfsen])"
 _WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen".split())}

@@ -17,34 +17,54 @@ from spacy.tokens import Doc
 from ..lexicon import lexicon
 from ..prefilter import finditer_at
 from ..text import ends_in
+from .cues import one_pattern
 from .facts import Term, add_fact, sentence_bounds, terms_by_sentence, text_of
-from .numbers import BARE_RANGE, FRACTION, NUM, WORD_NUMBER, CIValue, as_int_or_float, find_ci, find_p_values, to_number
+from .numbers import (
+    BARE_RANGE,
+    FRACTION,
+    NUM,
+    NUM_WHOLE,
+    NUMBER_FIRST,
+    WORD_NUMBER,
+    CIValue,
+    as_int_or_float,
+    find_ci,
+    find_p_values,
+    to_number,
+)
 
 UNITS = {"%": "%", "percent": "%", "month": "months", "months": "months", "mo": "months", "mos": "months",
          "个月": "months", "月": "months", "week": "weeks", "weeks": "weeks", "wk": "weeks", "wks": "weeks",
          "周": "weeks", "day": "days", "days": "days", "天": "days", "d": "days", "year": "years",
          "years": "years", "yr": "years", "yrs": "years", "年": "years", "mg/m2": "mg/m2", "mg/kg": "mg/kg", "mg": "mg"}
 _UNIT = r"(?P<u>%|percent\b|months?\b|mos?\b|个月|weeks?\b|wks?\b|周|days?\b|天|years?\b|yrs?\b|mg/m2|mg/kg|mg\b)"
-VALUE = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*" + _UNIT)
+# (the figure's number is taken whole, NUM_WHOLE: no unit, connector or bracket begins with a digit, "," or ".")
+VALUE = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM_WHOLE + r")\s*" + _UNIT)
 # "9.0(95%CI:3.0~15.0)个月", "5.5 (3.8–14.0) months": the unit written after the figure's own CI
-VALUE_CI_UNIT = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*(?:95\s*%\s*CI[^()（）%]{0,40}|(?:" + NUM
+VALUE_CI_UNIT = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM_WHOLE + r")\s*[(（]\s*(?:95\s*%\s*CI[^()（）%]{0,40}|(?:" + NUM
                            + r")\s*(?:-|–|to|~|至)\s*(?:" + NUM + r"))[)）]\s*"
                            + _UNIT.replace("%|percent\\b|", ""))
 # "23.6 vs 5.7 months", "93.4 and 66.0 %", "80.00%、92.00%": the unit written once for two figures
-PAIR = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM + r")\s*(?P<u1>%)?\s*(?:vs\.?|v\.?|versus|and|or|对|和|与|、)\s*"
-                  r"(?P<v2>" + NUM + r")\s*" + _UNIT)
-# spelled-out names in any case ("Hazard ratio" opens a sentence); the abbreviations only in capitals
-RATIO = re.compile(r"(?P<kind>(?i:hazard\s+ratio|odds\s+ratio|relative\s+risk|risk\s+ratio)|\bHR\b|\bOR\b|\bRR\b|风险比)"
+PAIR = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM_WHOLE + r")\s*(?P<u1>%)?\s*(?:vs\.?|v\.?|versus|and|or|对|和|与|、)\s*"
+                  r"(?P<v2>" + NUM_WHOLE + r")\s*" + _UNIT)
+# spelled-out names in any case ("Hazard ratio" opens a sentence); the abbreviations only in capitals. Each name
+# opens with one character, written out ("h(?i:azard…)|H(?i:azard…)" for "(?i:hazard…)", "HR(?<!\wHR)" for "\bHR"),
+# so that re skips ahead to the characters that can begin a name instead of trying every name at every place
+RATIO = re.compile(r"(?P<kind>h(?i:azard\s+ratio)|H(?i:azard\s+ratio)|o(?i:dds\s+ratio)|O(?i:dds\s+ratio)"
+                   r"|r(?i:elative\s+risk)|R(?i:elative\s+risk)|r(?i:isk\s+ratio)|R(?i:isk\s+ratio)"
+                   r"|HR(?<!\wHR)\b|OR(?<!\wOR)\b|RR(?<!\wRR)\b|风险比)"
                    r"(?:\s*[\[(][^\])]{0,30}[\])])?[^0-9;。]{0,60}?(?P<v>\d*\.\d+|\d+(?![\d.]*\s*%))")
 _RATIO_KIND = {"hazard ratio": "hr", "hr": "hr", "风险比": "hr", "odds ratio": "or", "or": "or",
                "relative risk": "rr", "risk ratio": "rr", "rr": "rr"}
 COUNT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s+(?P<q>(?:confirmed|unconfirmed)\s+)?$", re.I)
 COUNT_ZH_AFTER = re.compile(r"\s*(?:患者|者)?\s*(?:为|有|共)?\s*(?P<n>\d+)\s*例")
 COUNT_ZH = re.compile(r"(?P<n>\d\d*)\s*例(?:为|患者|達到|达到|获得)?\s*(?P<q>未确认的|确认的)?\s*$")
+_COUNT_ZH_LAST = "例为者到得的"  # the last character of each COUNT_ZH match (what ends_in looks for)
 _TIMEPOINT_EN = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")[\s-](?P<u>month|year|mo|yr)s?\b[\s-]*"
                            r"(?:(?:kaplan-meier\s+)?(?:estimated?|landmark)\s+)?$", re.I)
 _TIMEPOINT_AFTER_EN = re.compile(r"\s*(?:\([A-Z]+\)\s*)?(?:rates?\s+)?at\s+(?P<n>\d+)\s+(?P<u>month|year)s?\b", re.I)
 _TIMEPOINT_ZH = re.compile(r"(?P<n>\d\d*)\s*(?P<u>年|个月)\s*(?:的)?\s*$")
+_TIMEPOINT_ZH_LAST = "年月的"  # the last character of each _TIMEPOINT_ZH match
 _MODIFIER_EN = re.compile(r"\b(?P<q>confirmed|unconfirmed|intracranial|CNS|investigator-assessed|"
                           r"independently\s+assessed)\s+(?:\w+\s+){0,2}$", re.I)
 _MODIFIER_ZH = re.compile(r"(?P<q>确认的?|未确认的?|颅内)\s*$")
@@ -72,6 +92,20 @@ _DIGIT = re.compile(r"\d")
 # where a number PAIR, VALUE and VALUE_CI_UNIT read can begin: a digit or "." their look-behind allows
 _NUMBER_START = re.compile(r"[\d.](?<![A-Za-z0-9.\-/][\d.])")
 _COUNTED = ("CR", "PR", "ORR")  # the endpoints whose responders are counted
+# What every figure _figures reads holds, but the counts of responders (of the _COUNTED endpoints) and the doses
+# and spans of days or years VALUE reads (for _DOSE_CODES alone): a digit or a closing bracket, then the start of
+# a unit of %, weeks or months (VALUE, PAIR, VALUE_CI_UNIT: _UNIT_CLUE); else (_OTHER_CLUE) a pair's second number
+# with any unit (PAIR), a rate written as a proportion (PROPORTION, up to its "0." and a digit), a bracket, then a
+# decimal (_BARE_RATIO), or a ratio's name (RATIO, _RATIO_WORDS). A sentence without one, and without those
+# endpoints, holds no figure. (Two patterns, each alternative of the second opening with one character, not a
+# class: re then skips ahead to the characters that can begin a match, in both, instead of trying every place.)
+_UNIT_CLUE = re.compile(r"[\d)）]\s*(?:[%周]|个月|percent|mo|we|wk)")
+_PAIR_UNIT = r"\s*(?:" + NUM + r")\s*(?:[天年]|mg|da|ye|yr)"
+_OTHER_CLUE = re.compile("|".join(c + _PAIR_UNIT for c in (r"vs\.?", r"v\.?", "versus", "and", "or", "对", "和", "与", "、"))
+                         + r"|率\s*(?:为|是|达|:|：)\s*0\.\d|r(?i:ate\s+(?:was|of|=))\s*0\.\d|R(?i:ate\s+(?:was|of|=))\s*0\.\d"
+                         r"|\(\s*\d?\.\d|\[\s*\d?\.\d|ratio|Ratio|RATIO|risk|Risk|RISK|HR|OR|RR|风险比")
+_DOSE_CODES = ("MTD", "RP2D")  # the endpoints whose figures are doses (see _dose_endpoint)
+_FULL_READ = _COUNTED + _DOSE_CODES
 _SPACES = re.compile(r"\s+")
 _RATIO_WORDS = ("ratio", "Ratio", "RATIO", "risk", "Risk", "RISK", "HR", "OR", "RR", "风险比")  # in every RATIO match
 _CI_AFTER = re.compile(r"\s*(?:CI|confidence)")
@@ -80,7 +114,7 @@ _RATE_WORD_AFTER = re.compile(r"^\s*(?:rates?\b|率)")
 _RATE_AFTER_RESPONSE = re.compile(r"^\s*s?\s*[(\[]\s*" + NUM + r"\s*%")
 _WORD_END_AFTER = re.compile(r"^s?\b")
 _RESPONSES = re.compile(r"responses?\s*$|缓解\s*$")
-_COUNT_BEFORE_SHARE = re.compile(r"(?:\d+|" + WORD_NUMBER.pattern
+_COUNT_BEFORE_SHARE = re.compile(NUMBER_FIRST + r"(?:\d+|" + WORD_NUMBER.pattern
                                  + r")\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$", re.I)
 _CATEGORY_COUNT_GAP = re.compile(r"\s*(?:(?:was|were)\s+(?:achieved|observed|seen|reported|noted|attained)\s+)?"
                                  r"(?:患者|者|为|有|:|：|in|of|by)?\s*(?:(?:\d+|" + WORD_NUMBER.pattern + r")\s+(?:of|/)\s+)?"
@@ -94,7 +128,7 @@ _SHARE_VERB = re.compile(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]?\s*(?:of\s+(?:the\s+
 _AND_GAP = re.compile(r"\s*(?:and|和|及|与|、)\s*")
 _OF_TOTAL_AFTER = re.compile(r"\s*(?:[;,][^()\[\]]{0,40})?[)\]]\s*(?:of|/)\s*(?P<N>\d+|" + WORD_NUMBER.pattern + r")\b",
                              re.I)
-_COUNT_BEFORE = re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", re.I)
+_COUNT_BEFORE = re.compile(NUMBER_FIRST + r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", re.I)
 # The same two without the number words, for a text with no letter (a Chinese one, mostly), where no word can match:
 # re tries every word at every character, in any case, and then skips to the digits alone
 _COUNT_BEFORE_SHARE_DIGITS = re.compile(r"\d\d*\s*(?:patients?|participants?|subjects?|cases?|例|名)?\s*[(\[]\s*$",
@@ -121,7 +155,9 @@ _CLAUSE_CUT = re.compile(r"[；;]")
 _ZH_ARM_CUT = re.compile(r"[于的与和及较比为在中]")
 _LIST_JOIN = re.compile(r"\s*(?:,|、|，|和|及|与|and|or|,\s*and)\s*")
 _VERSUS_GAP = re.compile(r"\s*(?:%\s*)?(?:vs\.?|versus|v|对|比)\s*", re.I)
-PROPORTION = re.compile(r"(?:率\s*(?:为|是|达|:|：)|\brate\s+(?:was|of|=))\s*(?P<v>0\.\d{1,3})(?![\d.%])", re.I)
+# (every alternative opens with one character, "r(?<!\wr)(?i:ate…)" for "\brate" in any case: re skips ahead to them)
+PROPORTION = re.compile(r"(?:率\s*(?:为|是|达|:|：)|r(?<!\wr)(?i:ate\s+(?:was|of|=))|R(?<!\wR)(?i:ate\s+(?:was|of|=)))"
+                        r"\s*(?P<v>0\.\d{1,3})(?![\d.%])")
 _CI_PAIR_HEAD = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*95\s*%\s*CI[^()（）%]{0,40}[)）]\s*"
                            r"(?:和|与|、|及|vs\.?|versus|and)\s*$", re.I)
 _FRACTION_BEFORE = re.compile(r"(?<![\d.])(?P<n>\d+)\s*/\s*(?P<N>\d+)\s*[(（\[]\s*$")
@@ -179,17 +215,17 @@ class ResultFacts:
     def __init__(self, lang: str):
         self.lang = lang
         lex = lexicon()
-        self.median = lex.cue("median", lang)
-        self.mean = lex.cue("mean", lang)
-        self.followup = lex.cue("followup", lang)
-        self.respectively = lex.cue("respectively", lang)
-        self.arm_group = lex.cue("arm_group", lang)
+        self.median = one_pattern(lex.cue("median", lang), lang)
+        self.mean = one_pattern(lex.cue("mean", lang), lang)
+        self.followup = one_pattern(lex.cue("followup", lang), lang)
+        self.respectively = one_pattern(lex.cue("respectively", lang), lang)
+        self.arm_group = one_pattern(lex.cue("arm_group", lang), lang)
         self.drug_alias = lex.drug_alias
-        self.time_before = lex.cue("not_result_time", lang)
-        self.versus = lex.cue("versus", lang)
-        self.difference = lex.cue("difference_statement", lang)
-        self.ae_context = lex.cue("ae_context", lang)
-        self.ae_mention = lex.cue("ae_mention", lang)
+        self.time_before = one_pattern(lex.cue("not_result_time", lang), lang)
+        self.versus = one_pattern(lex.cue("versus", lang), lang)
+        self.difference = one_pattern(lex.cue("difference_statement", lang), lang)
+        self.ae_context = one_pattern(lex.cue("ae_context", lang), lang)
+        self.ae_mention = one_pattern(lex.cue("ae_mention", lang), lang)
         self.last_mention: Optional[Mention] = None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -232,6 +268,8 @@ class ResultFacts:
 
     # -- one sentence -----------------------------------------------------------------------------------------
     def sentence(self, text: str, s0: int, s1: int, mentions: list[Mention], doc: Doc) -> list[Figure]:
+        if not (may_hold_figure(text, s0, s1) or any(x.code in _FULL_READ for x in mentions)):
+            return []  # no figure the sentence could hold: nothing to read
         self._last_share = None
         fenced: list[tuple[int, int]] = []
         cis = []
@@ -387,12 +425,11 @@ class ResultFacts:
 
     def _dose_endpoint(self, text, m, mentions) -> bool:
         """Doses and day counts are results only for MTD/RP2D ("the MTD was 12 mg/kg")."""
-        return any(x.code in ("MTD", "RP2D") and 0 <= m.start() - x.end < 25 for x in mentions)
+        return any(x.code in _DOSE_CODES and 0 <= m.start() - x.end < 25 for x in mentions)
 
     def _counts(self, text, mentions, fenced, taken) -> list[Figure]:
         """'one complete response and 19 partial responses', '3 例完全缓解': counts of responders."""
         out = []
-        pat = COUNT_ZH if self.lang == "zh" else COUNT_EN
         for x in mentions:
             if x.code not in _COUNTED:
                 continue
@@ -404,7 +441,7 @@ class ResultFacts:
                         out.append(Figure(after_m.start("n"), after_m.end(), float(after_m.group("n")), "count",
                                           endpoint=x))
                     continue
-            m = pat.search(text, max(0, x.start - 30), x.start)
+            m = self._count_before(text, x)
             if not m or any(f.start <= m.start() < f.end for f in taken):
                 continue
             after = text[x.end: x.end + 14]
@@ -576,8 +613,9 @@ class ResultFacts:
             return
         # "87 of 143 patients had an objective response (60.8%" / "1 confirmed response (3.2%)"
         head = text[max(0, x.start - 60): x.start]
-        m = _N_OF_N_BEFORE.search(head)
-        if m and x.end <= f.start and f.start - x.end < 6:
+        # (every match ends in white space: a head ending otherwise is not searched)
+        m = _N_OF_N_BEFORE.search(head) if x.end <= f.start and f.start - x.end < 6 and head[-1:].isspace() else None
+        if m:
             f.n, f.N = int(m.group("n")), int(m.group("N"))
             return
         # "In 96 patients ..., the ORR was 45%", "CNS ORR in 35 patients ... was 57%"
@@ -594,11 +632,20 @@ class ResultFacts:
             if m:
                 f.n = int(m.group("n"))
                 return
-        m = (COUNT_ZH if self.lang == "zh" else COUNT_EN).search(text, max(0, x.start - 30), x.start)
-        if m and x.end <= f.start and f.start - x.end < 6:
+        m = self._count_before(text, x) if x.end <= f.start and f.start - x.end < 6 else None
+        if m:
             n = to_number(m.group("n"))
             if n is not None:
                 f.n = int(n)
+
+    def _count_before(self, text: str, x: Mention) -> Optional[re.Match]:
+        """A count written before the mention ("3例完全缓解", "one complete response"): COUNT_ZH or COUNT_EN in
+        the 30 characters before it; a Chinese one is looked for only where they end as every match ends."""
+        if self.lang != "zh":
+            return COUNT_EN.search(text, max(0, x.start - 30), x.start)
+        if not ends_in(text[max(0, x.start - 30):x.start], _COUNT_ZH_LAST):
+            return None
+        return COUNT_ZH.search(text, max(0, x.start - 30), x.start)
 
     def _stat_and_qualifiers(self, text, f: Figure, s0: int) -> None:
         x = f.endpoint
@@ -610,7 +657,12 @@ class ResultFacts:
             q = _ZH_Q.get(mod.group("q"), mod.group("q"))
             if q.lower() not in (qq.lower() for qq in f.qualifiers):
                 f.qualifiers.insert(0, q if q.isupper() else q.lower())
-        tp = (_TIMEPOINT_ZH if self.lang == "zh" else _TIMEPOINT_EN).search(text, max(s0, x.start - 30), x.start)
+        if self.lang != "zh":
+            tp = _TIMEPOINT_EN.search(text, max(s0, x.start - 30), x.start)
+        elif ends_in(text[max(s0, x.start - 30):x.start], _TIMEPOINT_ZH_LAST):  # what every match ends in, first
+            tp = _TIMEPOINT_ZH.search(text, max(s0, x.start - 30), x.start)
+        else:
+            tp = None
         tp = tp or (None if self.lang == "zh" else _TIMEPOINT_AFTER_EN.match(text, x.end))
         if tp and f.unit == "%":
             n = to_number(tp.group("n")) or 0
@@ -784,6 +836,12 @@ def unit_of(raw: str) -> str:
     return UNITS.get(raw) or UNITS[raw.rstrip("s")]
 
 
+def may_hold_figure(text: str, s0: int, s1: int) -> bool:
+    """Whether text[s0:s1] holds a clue of a figure (_UNIT_CLUE, _OTHER_CLUE): without one, _figures finds none
+    but counts of responders and the figures of doses."""
+    return _UNIT_CLUE.search(text, s0, s1) is not None or _OTHER_CLUE.search(text, s0, s1) is not None
+
+
 def _mentions(text: str, spans: list[Term]) -> list[Mention]:
     """Endpoint mentions; one in brackets right after another ("客观缓解率(CR+PR)", "rate (ORR)") is a
     definition of the first and counts as it."""
@@ -816,6 +874,8 @@ def _ends_open(head: str) -> bool:
 
 def _clauses(text: str, s0: int, s1: int) -> list[tuple[int, int]]:
     """(start, end) of the parts of a sentence between "；" (outside brackets)."""
+    if text.find("；", s0, s1) < 0 and text.find(";", s0, s1) < 0:  # most sentences: one part
+        return [(s0, s1)] if s1 > s0 else []
     cuts = [m.end() for m in _CLAUSE_CUT.finditer(text[s0:s1]) if not _in_brackets(text[s0:s0 + m.start()])]
     bounds = [s0] + [s0 + c for c in cuts] + [s1]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]

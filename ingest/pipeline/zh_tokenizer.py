@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import compress
+from itertools import chain, compress
 
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
@@ -19,6 +19,10 @@ from .tokenizer_base import StatelessTokenizer
 _HAN = re.compile(r"[\u4e00-\u9fd5]")
 # Python jieba's finalseg: alphanumeric runs (with one decimal part and a %), else single characters
 _LATIN_RUN = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?|\s+|.", re.S)
+
+
+_SPACE = re.compile(r"\s")
+_ORTHS_KEPT = 500_000  # words whose ids are remembered, at most (each costs a dict entry besides its lexeme)
 
 
 def resplit(tokens: Iterable[str]) -> list[str]:
@@ -45,6 +49,10 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
 
     Then each run of whitespace words becomes one token, less the one space that follows a word and
     becomes its trailing whitespace; only the whitespace words are visited."""
+    if _SPACE.search(text) is None:  # most Chinese texts: no whitespace word, nothing to merge
+        if "".join(words) == text and "" not in words:
+            return list(words), [False] * len(words)
+        return get_words_and_spaces(words, text)
     blank = list(compress(range(len(words)), map(str.isspace, words)))
     if ("".join(words) != text or "" in words
             or sum(len(words[i]) for i in blank) != len(text) - sum(map(len, text.split()))):
@@ -80,13 +88,47 @@ class FastChineseTokenizer(StatelessTokenizer):
 
         self.vocab = vocab
         self._cut = rjieba.cut
+        self._orths: dict[str, int] = {}
+        self._token_ids: dict[str, tuple[int, ...]] = {}
         for w in words:
             rjieba.add_word(w, 200000, None)
 
     def __call__(self, text: str) -> Doc:
-        words = resplit(self._cut(text))
-        words, spaces = words_and_spaces(words, text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        tokens = self._cut(text)
+        if _SPACE.search(text) is None and "".join(tokens) == text and "" not in tokens:
+            # most Chinese texts: no whitespace, so no word to merge (words_and_spaces), and the words are those of
+            # resplit, which cuts each token on its own: the ids of each token's words are remembered together
+            ids = self.token_ids(tokens)
+            return Doc(self.vocab, words=ids, spaces=[False] * len(ids))
+        words, spaces = words_and_spaces(resplit(tokens), text)
+        return Doc(self.vocab, words=self.orths(words), spaces=spaces)
+
+    def token_ids(self, tokens: list[str]) -> list[int]:
+        """The string-store ids of the words ``resplit(tokens)`` gives, remembered by token (see :meth:`orths`)."""
+        try:
+            return list(chain.from_iterable(map(self._token_ids.__getitem__, tokens)))
+        except KeyError:
+            if len(self._token_ids) > _ORTHS_KEPT:
+                self._token_ids.clear()
+            for tok in tokens:
+                if tok not in self._token_ids:
+                    self._token_ids[tok] = tuple(self.orths(resplit([tok])))
+            return list(chain.from_iterable(map(self._token_ids.__getitem__, tokens)))
+
+    def orths(self, words: list[str]) -> list[int]:
+        """The words' ids in the string store (what spaCy hashes each word to), remembered: a Doc built from
+        ids looks its lexemes up directly (a third of the cost of a Doc built from strings, which hashes each
+        word and then checks the store again); the same lexemes, so the same tokens."""
+        try:
+            return list(map(self._orths.__getitem__, words))
+        except KeyError:
+            if len(self._orths) > _ORTHS_KEPT:
+                self._orths.clear()
+            add = self.vocab.strings.add
+            for w in words:
+                if w not in self._orths:
+                    self._orths[w] = add(w)
+            return list(map(self._orths.__getitem__, words))
 
 
 @registry.tokenizers("kb.fast_zh_tokenizer.v1")

@@ -10,7 +10,7 @@ import pytest
 from ingest.pipeline import numbers, results
 from ingest.pipeline.numbers import P_VALUE, find_ci, find_p_values
 from ingest.prefilter import finditer_at
-from ingest.text import ends_in
+from ingest.text import ends_in, lang_of
 from tests.pipeline.test_cue_speed_equivalence import corpus_texts, windows
 
 AWKWARD = [
@@ -132,5 +132,179 @@ def test_what_the_quick_checks_leave_out(texts):
                 assert ends_in(text[lo:hi], "(（["), (text, lo, hi)
             if results._DIFFERENCE.search(text, lo, hi):
                 assert ends_in(text[lo:hi], "eEfF,为"), (text, lo, hi)
+            if results._N_OF_N_BEFORE.search(head):
+                assert head[-1:].isspace(), head
             if results._SHARE_OF_CASES.search(head):
                 assert head.rstrip()[-1:] in ("占", "r", "R"), head
+
+
+def test_a_sentence_without_a_figure_clue_holds_no_figure(texts):
+    """ResultFacts.sentence reads nothing where may_hold_figure finds no clue (and no counted or dose endpoint is
+    named): no pattern of _figures matches there, but VALUE with a unit of doses, days or years (kept for the
+    dose endpoints alone). Over the corpus, windows of it and random texts of figure pieces."""
+    rng = random.Random(13)
+    pieces = ["3", "0", ".", ".5", "12.4", " ", "%", "个月", "月", "周", "天", "年", "mg", "mg/kg", "months", "mo",
+              "weeks", "wk", "days", "years", "yr", "percent", "(", ")", "（", "）", "[", "]", "95%CI", "率为", "率：",
+              "rate was ", "Rate of ", "HR", "OR", "RR", "hazard ratio", "Risk", "风险比", "vs", "和", "、", "对", "至",
+              "~", "-", ",", ";", "p", "P<0.05", "a", "的", "为", " or ", " and ", "与", "v", "versus"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(60_000)]
+    samples += ["RaTe WaS 0.5", "rate of 0.7", "RATE=0.1", "ratE\tOF 0.12", "vs. 3 mg", "v 2 days", "和5年"]
+    dose_units = {"mg", "mg/m2", "mg/kg", "days", "years"}
+    for text in samples:
+        for lo, hi in windows(text, rng, few=True):
+            hi = len(text) if hi is None else hi
+            if results.may_hold_figure(text, lo, hi):
+                continue
+            for pattern in (results.RATIO, results._BARE_RATIO, results.PAIR, results.VALUE_CI_UNIT,
+                            results.PROPORTION):
+                assert pattern.search(text, lo, hi) is None, (pattern.pattern, text, lo, hi)
+            for m in results.VALUE.finditer(text, lo, hi):
+                assert results.unit_of(m.group("u")) in dose_units, (text, lo, hi)
+
+
+def test_the_figure_clue_changes_no_result(monkeypatch):
+    """Every result fact over the corpus is the same with the sentences without a figure clue read in full."""
+    from ingest.pipeline import nlp_for
+
+    def facts(lang, text):
+        doc = nlp_for(lang)(text)
+        return [(f.kind, f.value, f.start, f.end) for f in doc._.facts if f.kind == "result"]
+
+    cases = [("zh" if lang_of(t) == "zh" else "en", t) for t in corpus_texts()]
+    skipped = [facts(lang, t) for lang, t in cases]
+    monkeypatch.setattr(results, "may_hold_figure", lambda text, s0, s1: True)
+    assert [facts(lang, t) for lang, t in cases] == skipped
+    assert sum(map(len, skipped)) > 100
+
+
+def test_cues_of_one_pattern_run_as_the_cue(texts):
+    """ResultFacts and EndpointFacts run each Chinese cue of one pattern as that pattern (OnePattern): the matches
+    Cue gives, in its order, over the corpus, windows of it and awkward texts (English cues too: the same holds)."""
+    from ingest.lexicon import lexicon
+    from ingest.pipeline.cues import OnePattern, one_pattern
+
+    rng = random.Random(17)
+    cues = [lexicon().cue(name, lang) for name in ("median", "mean", "followup", "respectively", "arm_group",
+                                                   "not_result_time", "versus", "difference_statement",
+                                                   "ae_context", "ae_mention", "primary", "secondary",
+                                                   "exploratory", "endpoint_context", "definition",
+                                                   "endpoint_named") for lang in ("en", "zh")]
+    ones = [(cue, OnePattern(cue.patterns[0])) for cue in cues if len(cue.patterns) == 1]
+    assert sum(isinstance(one_pattern(lexicon().cue(name, "zh"), "zh"), OnePattern) for name in (
+        "median", "arm_group", "ae_mention", "primary", "definition")) == 5
+    assert not isinstance(one_pattern(lexicon().cue("median", "en"), "en"), OnePattern)  # English: the Cue
+    assert len(ones) >= 30
+    assert any(isinstance(one, OnePattern) and one.needs for _, one in ones)  # the look-up first is tried too
+    for text in texts:
+        for lo, hi in windows(text, rng) + [(-3, None), (5, 2)]:
+            for cue, one in ones:
+                if hi is None:
+                    got, want = one.finditer(text, lo), cue.finditer(text, lo)
+                    a, b = one.search(text, lo), cue.search(text, lo)
+                else:
+                    got, want = one.finditer(text, lo, hi), cue.finditer(text, lo, hi)
+                    a, b = one.search(text, lo, hi), cue.search(text, lo, hi)
+                assert [(m.span(), m.groups()) for m in got] == [(m.span(), m.groups()) for m in want], text
+                assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), text
+
+
+def test_the_chinese_arm_cue_matches_as_the_expression_it_replaced(texts):
+    """cues.tsv's Chinese arm_group row opens with a look-ahead for the 组 it ends in: the matches (spans, groups,
+    in finditer's order and search's) of the row as it was, over the corpus, windows of it and random texts."""
+    import re
+
+    from ingest.lexicon import lexicon
+
+    before = re.compile(r"(?P<arm>(?:(?![组与和及的为较比在中是])[\u4e00-\u9fffA-Za-z0-9+\-]){1,10})组", re.I)
+    (now,) = lexicon().cue("arm_group", "zh").patterns
+    assert now.pattern != before.pattern and now.flags == before.flags
+    rng = random.Random(19)
+    chars = list("组与和及的为较比在中是观察对照联合治疗化疗aZ09+-İıſK ，。(\n") + ["组组", "对照组", "观察组"]
+    samples = texts + ["".join(rng.choice(chars) for _ in range(rng.randint(0, 30))) for _ in range(30_000)]
+    for text in samples:
+        for lo, hi in windows(text, rng, few=True):
+            hi = len(text) if hi is None else hi
+            assert [(m.span(), m.groups()) for m in now.finditer(text, lo, hi)] == \
+                [(m.span(), m.groups()) for m in before.finditer(text, lo, hi)], (text, lo, hi)
+            a, b = now.search(text, lo, hi), before.search(text, lo, hi)
+            assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (text, lo, hi)
+
+
+def test_figure_patterns_match_as_the_expressions_they_replaced(texts):
+    """VALUE, VALUE_CI_UNIT and PAIR take their numbers whole (NUM_WHOLE), RATIO and PROPORTION write each name's
+    first character out, the two counts before a share open with a look-ahead (NUMBER_FIRST): the matches of the
+    expressions as
+    they were (spans and groups, by finditer and by match at every place), over the corpus, windows of it and
+    random texts of figure pieces."""
+    import re
+
+    from ingest.pipeline.numbers import NUM, WORD_NUMBER
+
+    unit = results._UNIT
+    before = {
+        results.VALUE: re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*" + unit),
+        results.VALUE_CI_UNIT: re.compile(
+            r"(?<![A-Za-z0-9.\-/])(?P<v>" + NUM + r")\s*[(（]\s*(?:95\s*%\s*CI[^()（）%]{0,40}|(?:" + NUM
+            + r")\s*(?:-|–|to|~|至)\s*(?:" + NUM + r"))[)）]\s*" + unit.replace("%|percent\\b|", "")),
+        results.PAIR: re.compile(r"(?<![A-Za-z0-9.\-/])(?P<v1>" + NUM + r")\s*(?P<u1>%)?\s*(?:vs\.?|v\.?|versus|and|or|对|"
+                                 r"和|与|、)\s*(?P<v2>" + NUM + r")\s*" + unit),
+        results.RATIO: re.compile(r"(?P<kind>(?i:hazard\s+ratio|odds\s+ratio|relative\s+risk|risk\s+ratio)|\bHR\b|\bOR\b|"
+                                  r"\bRR\b|风险比)(?:\s*[\[(][^\])]{0,30}[\])])?[^0-9;。]{0,60}?(?P<v>\d*\.\d+|\d+(?![\d.]*\s*%))"),
+        results._COUNT_BEFORE_SHARE: re.compile(r"(?:\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?|participants?|"
+                                                r"subjects?|cases?|例|名)?\s*[(\[]\s*$", re.I),
+        results._COUNT_BEFORE: re.compile(r"(?P<n>\d+|" + WORD_NUMBER.pattern + r")\s*(?:patients?\s*)?[(\[]\s*$", re.I),
+        results.PROPORTION: re.compile(r"(?:率\s*(?:为|是|达|:|：)|\brate\s+(?:was|of|=))\s*(?P<v>0\.\d{1,3})(?![\d.%])", re.I),
+    }
+    rng = random.Random(23)
+    pieces = ["3", "12", "1,234", "1,23", ".5", "2.5", "0.", ",", ".", " ", "%", "个月", "周", "天", "年", "mg", "mg/kg",
+              "months", "mo", "weeks", "days", "percent", "(", ")", "（", "）", "[", "]", "95%CI:", "95% CI ", "~", "-",
+              "至", "to", "vs", "vs.", "v", "versus", "and", "or", "对", "和", "与", "、", "HR", "OR", "RR", "xHR", "HRs",
+              "Hazard ratio", "hazard  RATIO", "odds ratio", "relative risk", "Risk Ratio", "risK", "风险比", "was", "of",
+              "Twelve", "ſix", "one hundred", "eighty-eight", "patients", "cases", "例", "名", "a", "z", "é", "İ", "١٢",
+              "率为", "率 ：", "rate was ", "Rate\tOF ", "xrate of ", "RATE=", "ratE  wAs", "0.78", "0.5%", "0.1234"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(30_000)]
+    for text in samples:
+        for lo, hi in windows(text, rng, few=True):
+            hi = len(text) if hi is None else hi
+            for now, then in before.items():
+                assert [(m.span(), m.groups()) for m in now.finditer(text, lo, hi)] == \
+                    [(m.span(), m.groups()) for m in then.finditer(text, lo, hi)], (now.pattern, text, lo, hi)
+        for at in range(len(text)):
+            for now, then in before.items():
+                a, b = now.match(text, at), then.match(text, at)
+                assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (now.pattern, text, at)
+
+
+def test_chinese_counts_and_time_points_end_as_their_guards_say(texts):
+    """COUNT_ZH and _TIMEPOINT_ZH are looked for only where the window ends (but for white space) in a character
+    every match of theirs ends in (_COUNT_ZH_LAST, _TIMEPOINT_ZH_LAST): over the corpus, windows of it and random
+    texts of their pieces, every match ends so."""
+    rng = random.Random(29)
+    pieces = list("0123456789 例为者到得的年月个\n\u3000") + ["患者", "達到", "达到", "获得", "确认的", "未确认的", "个月", "的"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(40_000)]
+    for text in samples:
+        for lo, hi in windows(text, rng, few=True):
+            hi = len(text) if hi is None else hi
+            lo = max(lo, 0)
+            if results.COUNT_ZH.search(text, lo, hi):
+                assert ends_in(text[lo:hi], results._COUNT_ZH_LAST), (text, lo, hi)
+            if results._TIMEPOINT_ZH.search(text, lo, hi):
+                assert ends_in(text[lo:hi], results._TIMEPOINT_ZH_LAST), (text, lo, hi)
+
+
+def test_clauses_as_the_plain_cut_gives_them(texts):
+    """_clauses returns the one part at once where the sentence has no ；/; to cut at: what the cut gives."""
+    rng = random.Random(31)
+
+    def plain(text, s0, s1):
+        cuts = [m.end() for m in results._CLAUSE_CUT.finditer(text[s0:s1])
+                if not results._in_brackets(text[s0:s0 + m.start()])]
+        bounds = [s0] + [s0 + c for c in cuts] + [s1]
+        return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+    samples = texts + ["".join(rng.choice("ab中；;()（）, ") for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    for text in samples:
+        for lo, hi in windows(text, rng, few=True):
+            hi = len(text) if hi is None else hi
+            lo = max(lo, 0)
+            assert results._clauses(text, lo, hi) == plain(text, lo, hi), (text, lo, hi)

@@ -62,6 +62,8 @@ def test_resplit_and_words_and_spaces_match_the_plain_forms():
     for line in chinese_lines() + ["\n\x00\n".join(chinese_lines()[:5])] + TRICKY:
         words = resplit(cut(line))
         assert words == _resplit_reference(cut(line)), line
+        # each token is cut on its own: the tokenizer remembers the words of each token
+        assert words == [w for tok in cut(line) for w in resplit([tok])], line
         assert words_and_spaces(words, line) == get_words_and_spaces(words, line), line
 
 
@@ -84,3 +86,23 @@ def test_words_and_spaces_is_spacys_on_any_input(words, text):
             return str(e)
 
     assert outcome(words_and_spaces) == outcome(get_words_and_spaces)
+
+
+def test_a_doc_built_from_remembered_ids_is_the_doc_built_from_words(monkeypatch):
+    """The tokenizer builds its Doc from the words' string-store ids: the same tokens, lexemes and attributes as
+    a Doc built from the words, also when its memory of ids is emptied (here at every new word)."""
+    from spacy.tokens import Doc
+
+    from ingest.pipeline import zh_tokenizer
+    from ingest.pipeline.zh_tokenizer import words_and_spaces
+
+    tok = nlp_for("zh").tokenizer
+    for kept in (zh_tokenizer._ORTHS_KEPT, 0):
+        monkeypatch.setattr(zh_tokenizer, "_ORTHS_KEPT", kept)
+        for line in chinese_lines() + TRICKY + ["全新的词语Ωψ", "全新的词语Ωψ"]:
+            words, spaces = words_and_spaces(resplit(tok._cut(line)), line)
+            plain = Doc(tok.vocab, words=words, spaces=spaces)
+            doc = tok(line)
+            assert doc.text == line
+            assert [(t.text, t.whitespace_, t.orth, t.idx, t.is_alpha, t.like_num, t.lower_) for t in doc] == \
+                [(t.text, t.whitespace_, t.orth, t.idx, t.is_alpha, t.like_num, t.lower_) for t in plain], line
