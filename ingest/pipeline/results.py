@@ -230,6 +230,7 @@ class ResultFacts:
 
     def __call__(self, doc: Doc) -> Doc:
         self._ratios: tuple = (None, [])
+        self._short_forms = doc.user_data.get("kb_short_forms", {})  # "MST" -> "median survival time" (kb_terms)
         text = text_of(doc)
         part_starts = {a for a, _, _ in doc.user_data.get("kb_parts", ())}
         bounds = sentence_bounds(doc)
@@ -674,10 +675,13 @@ class ResultFacts:
                 f.stat = "rate"
             elif f.unit == "count":
                 f.stat = None
-            elif self.median.search(window):
-                f.stat = "median"
-            elif self.mean.search(window):
-                f.stat = "mean"
+            else:
+                # a short form says what its long form says: "MST" is a median ("median survival time (MST)")
+                window += " " + self._short_forms.get(text[x.start:x.end], "")
+                if self.median.search(window):
+                    f.stat = "median"
+                elif self.mean.search(window):
+                    f.stat = "mean"
 
     def _attach_p(self, text: str, figures: list[Figure], pvals) -> None:
         """A p-value goes on the figures it closes: those after the previous p-value with the endpoint of

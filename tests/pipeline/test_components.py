@@ -464,6 +464,11 @@ def test_a_short_form_the_abstract_defines_names_its_term_afterwards():
     assert ("arsenic trioxide", "ATO") in drugs
     assert ("carboplatin", "TC") not in drugs  # TC abbreviates the regimen, not carboplatin
     assert [c["name"] for c in facts(text, "en", "condition")].count("osteoarthritis") == 2
+    # the short form of a median is a median
+    text = ("The median survival time (MST) was longer in group A. In stage II the difference was significant "
+            "(MST 40.86 months vs 80.81 months).")
+    assert [(r["endpoint"], r["value"], r.get("stat")) for r in facts(text, "en", "result")] == [
+        ("OS", 40.86, "median"), ("OS", 80.81, "median")]
 
 
 @pytest.mark.parametrize("short,long,expected", [
