@@ -84,7 +84,7 @@ def as_int_or_float(x: float) -> float | int:
 
 # (its level written \d\d, not \d{2}: the same, but re skips ahead to a digit instead of trying every character)
 CI = re.compile(
-    r"(?P<level>\d\d(?:\.\d)?)\s*%\s*(?:CI|Cl|confidence\s+intervals?|可信区间|置信区间)\s*(?:\{CI\}|\(CI\)|\[CI\])?\s*"
+    r"(?P<level>\d\d(?:\.\d)?)\s*%\s*(?:CI|Cl|confidence\s+intervals?|可信区间|置信区间|信赖区间)\s*(?:\{CI\}|\(CI\)|\[CI\])?\s*"
     r"(?:[:,=]\s*|\s|为|是)?\s*[\[(]?\s*"
     r"(?P<low>-?(?:" + NUM + r"))\s*(?:%|months?|mo|个月|weeks?)?\s*(?:-|to|,|~|–|—|至|～)\s*"
     r"(?:(?P<high>-?(?:" + NUM + r"))\s*(?:%|months?|mo|个月|weeks?)?|(?P<nr>not\s+reached|NR|not\s+estimable|NE|未达到))", re.I)

@@ -509,3 +509,8 @@ def test_responders_of_patients_and_time_points(text, expected):
 def test_arms_named_before_a_compared_pair(text, arms):
     assert [r.get("arm") for r in facts(text, "en", "result")] == arms
 
+
+def test_a_confidence_interval_written_the_taiwanese_way():
+    text = "Platinum合併Paclitaxel化療處方2年無病存活率為75%(95%信賴區間為60-85)。"
+    assert [r.get("ci") for r in facts(text, "zh", "result")] == [{"level": 95, "low": 60, "high": 85}]
+
