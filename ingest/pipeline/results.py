@@ -727,8 +727,7 @@ class ResultFacts:
                 here = [f for f in figures if c0 <= f.start < c1] if len(clauses) > 1 else figures
                 said = [x for x in mentions if c0 <= x.start < c1] if len(clauses) > 1 else mentions
                 self._respectively(text, c0, resp.start(), here, said)
-        if self.lang != "zh":
-            self._arms_compared(text, s0, figures)
+        self._arms_compared(text, s0, figures)
         for i, f in enumerate(figures):
             if f.arm or f.stat in ("hr", "or", "rr"):
                 continue
@@ -782,11 +781,20 @@ class ResultFacts:
                 f.arm = arm
 
     def _arms_compared(self, text: str, s0: int, figures: list[Figure]) -> None:
-        """"longer with A than with B (x vs y ...)": the first figure of the brackets is A's, the second B's."""
+        """"longer with A than with B (x vs y ...)", "A组…高于B组[x(n/N) vs y(n/N)]": the first figure of the
+        pair is A's, the second B's."""
         for f, g in zip(figures, figures[1:]):
             if f.arm or g.arm or f.stat in ("hr", "or", "rr") or g.stat in ("hr", "or", "rr"):
                 continue
-            if not _VERSUS_GAP.fullmatch(text, f.end, g.start):
+            if not _VERSUS_GAP.fullmatch(text, max(f.end, f.tail), g.start):
+                continue
+            if self.lang == "zh":
+                head = text[max(s0, f.start - 60):f.start]
+                if not _CLAUSE_CUT.search(head):
+                    arms = [_zh_arm(m.group("arm")) for m in self.arm_group.finditer(head)]
+                    arms = [a for a in arms if not _NOT_AN_ARM.match(a)]
+                    if len(arms) >= 2 and arms[-2] != arms[-1]:
+                        f.arm, g.arm = arms[-2] + "组", arms[-1] + "组"
                 continue
             m = _ARMS_COMPARED.search(text, max(s0, f.start - 120), f.start)
             if m:
@@ -895,7 +903,7 @@ def _zh_arm(arm: str) -> str:
     return parts[-1] or arm
 
 
-_NOT_AN_ARM = re.compile(r"^(?:两|各|每|本|该|全|此|多|两个|三)$")
+_NOT_AN_ARM = re.compile(r"^(?:两|各|每|本|该|全|此|多|两个|三)$|^.*亚$|^[\d.]+$")  # "进行亚组分析": a subgroup analysis, no arm
 
 
 def _listed_before(text: str, mentions: list[Mention], at: int) -> list[Mention]:

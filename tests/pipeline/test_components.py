@@ -514,3 +514,14 @@ def test_a_confidence_interval_written_the_taiwanese_way():
     text = "Platinum合併Paclitaxel化療處方2年無病存活率為75%(95%信賴區間為60-85)。"
     assert [r.get("ci") for r in facts(text, "zh", "result")] == [{"level": 95, "low": 60, "high": 85}]
 
+
+@pytest.mark.parametrize("text,arms", [
+    ("治疗后,观察组疾病控制率显著高于对照组[90.0%(36/40) vs 70.0%(28/40),P<0.05]。", ["观察组", "对照组"]),
+    ("亚组分析显示:DCR组mOS显著长于PD组(6.32个月vs 2.90个月,P<0.05)。", ["DCR组", "PD组"]),
+    # a subgroup analysis and "the 3 groups" name no arm
+    ("对早期和晚期移植组患者进行亚组生存分析,Ⅲ期患者中位OS时间差异有统计学意义(35.6个月对15.8个月,P=0.031)。",
+     [None, None]),
+])
+def test_chinese_arms_named_before_a_compared_pair(text, arms):
+    assert [r.get("arm") for r in facts(text, "zh", "result")] == arms
+
