@@ -18,18 +18,18 @@ def test_seed_is_perfect():
 def test_floors_on_seed_and_dev():
     report = evaluate([CORPUS / "seed", CORPUS / "dev"])
     assert not report.errors
-    assert report.macro_f1("en") >= 0.94
-    assert report.macro_f1("bi") >= 0.95
-    assert report.macro_f1("zh") >= 0.95
-    assert report.groups["all"]["results"].f1 >= 0.95
+    assert report.macro_f1("en") >= 0.97
+    assert report.macro_f1("bi") >= 0.97
+    assert report.macro_f1("zh") >= 0.99
+    assert report.groups["all"]["results"].f1 >= 0.98
 
 
 def test_floors_with_our_own_corpus():
     report = evaluate([CORPUS / "seed", CORPUS / "dev", CORPUS / "own"])
-    assert report.macro_f1("en") >= 0.90
-    assert report.macro_f1("zh") >= 0.93  # issue 4: >= 0.85
-    assert report.macro_f1("bi") >= 0.93  # issue 4: >= 0.90
-    assert report.macro_f1() >= 0.95
+    assert report.macro_f1("en") >= 0.97
+    assert report.macro_f1("zh") >= 0.94  # issue 4: >= 0.85
+    assert report.macro_f1("bi") >= 0.94  # issue 4: >= 0.90
+    assert report.macro_f1() >= 0.96
 
 
 def test_floors_on_our_english_corpus():
