@@ -58,6 +58,11 @@ def _gene_shapes(text: str) -> list[re.Match]:
 _SYMBOLS_KEPT = 50_000  # gene shapes remembered per component (an acronym is seen again and again)
 
 
+# an arm's size in the span of an enrolled_arm_sizes cue: "(n = 150)", "(n=50)", "(50例)"
+_ARM_SIZE = {"en": re.compile(r"\(\s*n\s*=\s*(\d[\d,]*)\s*\)", re.I),
+             "zh": re.compile(r"[(（]\s*(?:n\s*=\s*)?(\d\d*)\s*例?\s*[)）]", re.I)}
+
+
 class PopulationFacts:
     def __init__(self, lang: str):
         self.lang = lang
@@ -66,6 +71,7 @@ class PopulationFacts:
         self.analyzed = self.lex.cue("analyzed", lang)
         self.enrolled_weak = self.lex.cue("enrolled_weak", lang)
         self.enrolled_arms = self.lex.cue("enrolled_arms", lang)
+        self.arm_sizes = self.lex.cue("enrolled_arm_sizes", lang)
         rows = [r.pattern for r in self.lex.cue_rows if r.name == "prior_therapy" and r.lang == lang]
         after = [r for r in rows if not r.endswith("$")]
         before = [r for r in rows if r.endswith("$")]
@@ -83,6 +89,11 @@ class PopulationFacts:
             add_fact(doc, "n_enrolled", {"n": int(m.group("a")) + int(m.group("b"))}, m.start("a"), m.end("b"),
                      cue=m.group(0))
             arm_spans.append((m.start("a"), m.end("b")))
+        for m in self.arm_sizes.finditer(text):  # "randomly assigned to X (n = 150) or placebo (n = 148)": the arms add up
+            sizes = list(_ARM_SIZE[self.lang].finditer(text, m.start(), m.end()))
+            add_fact(doc, "n_enrolled", {"n": sum(int(x.group(1).replace(",", "")) for x in sizes)},
+                     sizes[0].start(), m.end(), cue=m.group(0))
+            arm_spans.append((sizes[0].start(), m.end()))  # a total written before the arms still counts
         for m in self.enrolled.finditer(text):
             n = to_number(m.group("n"))
             start = m.start("n")

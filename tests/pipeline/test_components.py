@@ -151,6 +151,12 @@ def test_adverse_events(text, lang, expected):
     ("The NLST enrolled 56 392 persons, with 27 614 randomly assigned to radiograph screening.", "en", [56392], []),
     ("A total of 1 204 patients were enrolled.", "en", [1204], []),
     ("Among 18 624 PLATO patients, 11 080 (59%) were categorized as NSTE-ACS.", "en", [18624], []),
+    # only the arms' sizes given: they add up (a cluster count after them is not an arm)
+    ("Patients were randomly assigned to receive drug A (n = 150) or placebo (n = 148).", "en", [298], []),
+    ("Workers were assigned to either the intervention group (N = 291) or the usual care group (N = 352) by "
+     "means of cluster randomisation (N = 42).", "en", [643], []),
+    ("患者随机分为观察组(n=52)和对照组(n=48)。", "zh", [100], []),
+    ("将患者随机分为观察组(52例)和对照组(48例)。", "zh", [100], []),
 ])
 def test_patients_enrolled_and_analysed(text, lang, enrolled, analyzed):
     assert sorted({f["n"] for f in facts(text, lang, "n_enrolled")}) == enrolled
