@@ -156,6 +156,7 @@ def test_adverse_events(text, lang, expected):
     ("Workers were assigned to either the intervention group (N = 291) or the usual care group (N = 352) by "
      "means of cluster randomisation (N = 42).", "en", [643], []),
     ("患者随机分为观察组(n=52)和对照组(n=48)。", "zh", [100], []),
+    ("In total, 99 patients were enrolled in the X group and 101 in the Y group.", "en", [200], []),
     ("将患者随机分为观察组(52例)和对照组(48例)。", "zh", [100], []),
 ])
 def test_patients_enrolled_and_analysed(text, lang, enrolled, analyzed):
