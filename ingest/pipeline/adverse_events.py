@@ -16,7 +16,8 @@ _RATE_AFTER = re.compile(
     r"|\s+(?:occurred|was\s+reported|were\s+reported|was\s+observed|developed)\s+in\s+(?P<r3>" + NUM + r")\s*%", re.I)
 _RATE_AFTER_ZH = re.compile(r"\s*(?:[(\[]\s*(?:(?P<count>\d+)\s*例\s*[,，]?\s*)?(?P<r>" + NUM + r")\s*%|"
                             r"(?:的)?发生率(?:为|是)?\s*(?P<r2>" + NUM + r")\s*%|"
-                            r"(?P<count2>\d+)\s*例\s*[(（]\s*(?P<r3>" + NUM + r")\s*%\s*[)）])")
+                            r"(?P<count2>\d+)\s*例\s*[(（]\s*(?P<r3>" + NUM + r")\s*%\s*[)）]|"
+                            r"(?P<count3>\d+)\s*例(?!\s*[\d(（]))")  # "3级高血压2例": a count with no rate
 _SEMICOLON = re.compile(r"[；;]")
 _GRADE_COUNT_ZH = re.compile(r"\s*(?P<count>\d+)\s*例\s*[(（]\s*(?P<r>" + NUM + r")\s*%\s*[)）]")
 # a grade written before Chinese terms reaches them across "、", rates and "，主要为…", not into a clause with a new
@@ -159,7 +160,7 @@ class AdverseEventFacts:
             if not m:
                 return None, None
             r = m.group("r") or m.group("r2") or m.group("r3")
-            raw_count = m.group("count") or m.group("count2")
+            raw_count = m.group("count") or m.group("count2") or m.group("count3")
             count = to_number(raw_count) if raw_count else None
             return _num(r), int(count) if count is not None else None
         m = _RATE_AFTER.match(text, end)

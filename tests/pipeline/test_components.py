@@ -532,3 +532,8 @@ def test_a_confidence_interval_written_the_taiwanese_way():
 def test_chinese_arms_named_before_a_compared_pair(text, arms):
     assert [r.get("arm") for r in facts(text, "zh", "result")] == arms
 
+
+def test_a_chinese_graded_term_keeps_its_count_without_a_rate():
+    got = [(a["term"], a["grade"], a.get("n")) for a in facts("3级高血压2例,蛋白尿1例。", "zh", "adverse_event")]
+    assert got == [("hypertension", "3", 2), ("proteinuria", "3", 1)]
+
