@@ -27,15 +27,12 @@ WORD_NUMBER = re.compile(
     r"eight|nine))?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen)\b|\b(?:one|two|three|four|five|six|seven|eight|nine)\s+hundred\b",
     re.I)
-_SPACED_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 _ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def to_number(text: str) -> Optional[float]:
     """'19.4' → 19.4, '1,234' → 1234, 'Eighty-eight' → 88, 'one hundred sixteen' → 116."""
     t = text.strip().replace(",", "")
-    if " " in t:  # thousands set apart by a space: "56 392"
-        t = _SPACED_THOUSANDS.sub("", t)
     try:
         return float(t)
     except ValueError:
