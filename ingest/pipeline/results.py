@@ -218,6 +218,7 @@ class ResultFacts:
         self.median = one_pattern(lex.cue("median", lang), lang)
         self.mean = one_pattern(lex.cue("mean", lang), lang)
         self.followup = one_pattern(lex.cue("followup", lang), lang)
+        self.survey = lex.cue("survey_response", lang)
         self.respectively = one_pattern(lex.cue("respectively", lang), lang)
         self.arm_group = one_pattern(lex.cue("arm_group", lang), lang)
         self.drug_alias = lex.drug_alias
@@ -241,6 +242,11 @@ class ResultFacts:
                 self._part_start = sent_start
                 previous: list = []  # the result facts of the sentence before
             mentions = _mentions(text, spans) if spans else []
+            if any(x.code == "ORR" for x in mentions) and self.survey.search(text, sent_start, sent_end):
+                # "the response rate to the questionnaire was 64%": answers to a survey, not tumour responses
+                for x in mentions:
+                    if x.code == "ORR":
+                        x.code = "-"
             emitted = []
             carried = not mentions and self.last_mention is not None
             first_digit = _DIGIT.search(text, sent_start, sent_end) if mentions or carried else None

@@ -537,3 +537,9 @@ def test_a_chinese_graded_term_keeps_its_count_without_a_rate():
     got = [(a["term"], a["grade"], a.get("n")) for a in facts("3级高血压2例,蛋白尿1例。", "zh", "adverse_event")]
     assert got == [("hypertension", "3", 2), ("proteinuria", "3", 1)]
 
+
+def test_a_survey_response_rate_is_no_tumour_response():
+    text = ("After the reminder, the total response rate to the questionnaire was 64.2% and 76.5%, respectively. "
+            "The objective response rate was 45%.")
+    assert [(r["endpoint"], r["value"]) for r in facts(text, "en", "result")] == [("ORR", 45)]
+
