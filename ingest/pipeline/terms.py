@@ -24,6 +24,9 @@ _JOINED_BEFORE = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,8})(?:和|及|与|或|、)
 _OPENS_BRACKET = re.compile(r"\s*[(（]")
 _DEFINED = re.compile(r"\s*[(（]\s*(?P<sf>[A-Za-z][A-Za-z0-9-]{1,9})\s*[)）]")
 _MOST_DEFINED = 50
+# kinds whose abbreviations a document may give another meaning ("calorie restriction (CR)"); a gene or drug
+# code is written out in words the lexicon does not hold ("mesenchymal-epithelial transition (MET)")
+_REDEFINABLE = {"ENDPOINT", "CONDITION", "AE"}
 _ABBREVIATED = {"DRUG", "ENDPOINT", "CONDITION"}  # not AE: "myasthenia gravis (MG)" is more often the disease studied
 
 
@@ -131,6 +134,7 @@ class TermMatcher:
             if exact_terms:
                 self.exact.add(kind, list(nlp.tokenizer.pipe(exact_terms)))
         self.stems = tuple(s.stem for s in self.lex.drug_stems)
+        self._words_of: dict[str, set[str]] = {}
         self.stem_words = StemWords(self.stems)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -152,6 +156,7 @@ class TermMatcher:
                     continue
                 found.append(_Term(start, end, a, b, kind, canon))
         found += self._stem_drugs(doc, text)  # Chinese text writes INNs in Latin letters too
+        found = self._without_redefined(text, found)
         found += self._defined_short_forms(doc, text, found)
         if self.lang == "zh":
             found += self._elided(doc, text, [t for t in found if t.label == "AE"])
@@ -161,6 +166,44 @@ class TermMatcher:
                  for t in kept]
         set_terms(doc, spans, terms)  # read by the later components through terms_of
         return doc
+
+    def _without_redefined(self, text: str, found: list[_Term]) -> list[_Term]:
+        """``found`` less a lexicon abbreviation the document defines as something else: "calorie restriction
+        (CR)" makes every CR of the text a calorie restriction, not a complete response. A short form that
+        fills a bracket is redefined when no term ends right before the bracket, the words before it pass the
+        abbreviation test (:func:`_abbreviation_of`, as many words as the short form has letters) and share
+        no word with the lexicon's own long forms of it (complete, response, remission for CR). Endpoints,
+        conditions and adverse events only (``_REDEFINABLE``)."""
+        redefined = set()
+        ends = None
+        for t in found:
+            if t.start_char == 0 or text[t.start_char - 1] not in "(（" or not text.startswith(")", t.end_char):
+                continue  # only a term that fills a bracket is looked at: most terms stop here
+            if t.label not in _REDEFINABLE:
+                continue
+            short = text[t.start_char:t.end_char]
+            if short.lower() == short or short in redefined:
+                continue
+            if ends is None:
+                ends = {f.end_char for f in found}
+            at = len(text[:t.start_char - 1].rstrip())  # where the words before the bracket end
+            if at in ends:
+                continue  # "complete response (CR)": a term gives its own short form
+            words = re.findall(r"[A-Za-z][\w-]*", text[max(0, at - 60):at])[-len(short):]
+            if (words and words[0][0].lower() == short[0].lower() and _abbreviation_of(short, " ".join(words))
+                    and not {p.lower() for w in words for p in w.split("-")} & self._long_form_words(t.kb_id)):
+                redefined.add(short)
+        if not redefined:
+            return found
+        return [t for t in found if text[t.start_char:t.end_char] not in redefined]
+
+    def _long_form_words(self, canon: str) -> set[str]:
+        """The Latin words of every lexicon term of one canonical value (cached)."""
+        words = self._words_of.get(canon)
+        if words is None:
+            words = self._words_of[canon] = {w.lower() for (_, term), c in self.canonical.items() if c == canon
+                                             for w in re.findall(r"[A-Za-z]{3,}", term)}
+        return words
 
     def _defined_short_forms(self, doc: Doc, text: str, found: list[_Term]) -> list[_Term]:
         """Short forms the document defines for a term it names, "median survival time (MST)": every later

@@ -543,3 +543,14 @@ def test_a_survey_response_rate_is_no_tumour_response():
             "The objective response rate was 45%.")
     assert [(r["endpoint"], r["value"]) for r in facts(text, "en", "result")] == [("ORR", 45)]
 
+
+def test_an_abbreviation_the_abstract_gives_another_meaning():
+    text = ("We compared alternate day fasting (ADF), calorie restriction (CR), and endurance exercise. Weight fell "
+            "with CR (8%). Mindfulness Meditation (MM) was taught.")
+    assert facts(text, "en", "result") == []  # CR is calorie restriction here, not complete response
+    assert facts(text, "en", "condition") == []  # MM is not multiple myeloma
+    # the lexicon's own meaning, written another way, stays; a gene spelt out stays too
+    kept = "Complete remission (CR) was achieved in 20 patients (40%). Progression-free-survival (PFS) was 5 months."
+    assert [r["endpoint"] for r in facts(kept, "en", "result")] == ["CR", "PFS"]
+    assert facts("Mesenchymal-epithelial transition (MET) amplification was found.", "en", "target")
+
