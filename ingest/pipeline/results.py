@@ -795,12 +795,11 @@ class ResultFacts:
             if not _VERSUS_GAP.fullmatch(text, max(f.end, f.tail), g.start):
                 continue
             if self.lang == "zh":
-                head = text[max(s0, f.start - 60):f.start]
-                if not _CLAUSE_CUT.search(head):
-                    arms = [_zh_arm(m.group("arm")) for m in self.arm_group.finditer(head)]
-                    arms = [a for a in arms if not _NOT_AN_ARM.match(a)]
+                head = max(s0, f.start - 60)
+                if not _CLAUSE_CUT.search(text, head, f.start):
+                    arms = self._arm_list(text, head, f.start)
                     if len(arms) >= 2 and arms[-2] != arms[-1]:
-                        f.arm, g.arm = arms[-2] + "组", arms[-1] + "组"
+                        f.arm, g.arm = arms[-2], arms[-1]
                 continue
             m = _ARMS_COMPARED.search(text, max(s0, f.start - 120), f.start)
             if m:
