@@ -186,7 +186,9 @@ class TermMatcher:
                 continue
             if ends is None:
                 ends = {f.end_char for f in found}
-            at = len(text[:t.start_char - 1].rstrip())  # where the words before the bracket end
+            at = t.start_char - 1  # where the words before the bracket end
+            while at and text[at - 1].isspace():
+                at -= 1
             if at in ends:
                 continue  # "complete response (CR)": a term gives its own short form
             words = re.findall(r"[A-Za-z][\w-]*", text[max(0, at - 60):at])[-len(short):]
